@@ -1,0 +1,129 @@
+"""The item operations of CONTRACT.md §3, one handler each."""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, TypeVar
+
+from litestar import Controller, Request, Response, delete, get, patch, post, put
+from litestar.connection import ASGIConnection
+from litestar.datastructures import ResponseHeader
+from litestar.di import NamedDependency
+from litestar.exceptions import ClientException, NotFoundException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath, QueryParameter, RawBody
+from pydantic import BaseModel, ValidationError
+
+from target_app.errors import UnprocessableBody
+from target_app.models import Error, Item, ItemCreate, ItemPage, ItemPatch
+from target_app.store import ItemStore
+
+Body = TypeVar("Body", bound=BaseModel)
+
+ITEM_PATH = "/{item_id:int}"
+SECURITY = [{"bearerAuth": []}]
+
+
+def require_bearer(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    connection.app.state.auth.guard(connection, handler)
+
+
+def _error(description: str) -> ResponseSpec:
+    return ResponseSpec(data_container=Error, description=description, generate_examples=False)
+
+
+BAD_REQUEST = {400: _error("Malformed request: not well-formed JSON, or a bad parameter")}
+UNAUTHORIZED = {401: _error("Missing or invalid bearer token")}
+NOT_FOUND = {404: _error("No item with this id")}
+UNPROCESSABLE = {422: _error("The body does not match its schema")}
+
+
+def parse_body(raw: bytes, model: type[Body]) -> Body:
+    """Strict validation: 400 for JSON that is not well-formed, 422 for a schema mismatch."""
+    try:
+        return model.model_validate_json(raw, strict=True)
+    except ValidationError as exc:
+        if any(error["type"] == "json_invalid" for error in exc.errors()):
+            raise ClientException(detail="The request body is not well-formed JSON.") from None
+        raise UnprocessableBody.from_validation_error(exc) from None
+
+
+async def answer_options(request: Request) -> Response | None:
+    """Answers OPTIONS itself: Litestar's automatic answer names only one handler's method in Allow."""
+    if request.method != "OPTIONS":
+        return None
+    template = request.scope["path_template"]
+    methods = next((route.methods for route in request.app.routes if route.path_format == template), set())
+    return Response(None, status_code=204, headers={"Allow": ", ".join(sorted(methods))})
+
+
+def _found(item: Item | None, item_id: int) -> Item:
+    if item is None:
+        raise NotFoundException(detail=f"Item {item_id} does not exist.")
+    return item
+
+
+class ItemController(Controller):
+    path = "/items"
+    tags: ClassVar[list[str]] = ["items"]
+
+    @get("/", operation_id="listItems", responses=BAD_REQUEST)
+    async def list_items(
+        self,
+        store: NamedDependency[ItemStore],
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 10,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+    ) -> ItemPage:
+        items, total = store.page(offset, limit)
+        return ItemPage(items=items, total=total)
+
+    @post(
+        "/",
+        operation_id="createItem",
+        guards=[require_bearer],
+        security=SECURITY,
+        responses={**BAD_REQUEST, **UNAUTHORIZED, **UNPROCESSABLE},
+        response_headers=[
+            ResponseHeader(name="Location", description="Path of the created item", documentation_only=True)
+        ],
+    )
+    async def create_item(self, store: NamedDependency[ItemStore], body: RawBody) -> Response[Item]:
+        item = store.create(parse_body(body, ItemCreate))
+        return Response(item, status_code=201, headers={"Location": f"/items/{item.id}"})
+
+    @get(ITEM_PATH, operation_id="getItem", responses={**BAD_REQUEST, **NOT_FOUND})
+    async def get_item(self, store: NamedDependency[ItemStore], item_id: FromPath[int]) -> Item:
+        return _found(store.get(item_id), item_id)
+
+    @put(
+        ITEM_PATH,
+        operation_id="replaceItem",
+        guards=[require_bearer],
+        security=SECURITY,
+        responses={**BAD_REQUEST, **UNAUTHORIZED, **NOT_FOUND, **UNPROCESSABLE},
+    )
+    async def replace_item(self, store: NamedDependency[ItemStore], item_id: FromPath[int], body: RawBody) -> Item:
+        _found(store.get(item_id), item_id)
+        return _found(store.replace(item_id, parse_body(body, ItemCreate)), item_id)
+
+    @patch(
+        ITEM_PATH,
+        operation_id="updateItem",
+        guards=[require_bearer],
+        security=SECURITY,
+        responses={**BAD_REQUEST, **UNAUTHORIZED, **NOT_FOUND, **UNPROCESSABLE},
+    )
+    async def update_item(self, store: NamedDependency[ItemStore], item_id: FromPath[int], body: RawBody) -> Item:
+        _found(store.get(item_id), item_id)
+        return _found(store.update(item_id, parse_body(body, ItemPatch)), item_id)
+
+    @delete(
+        ITEM_PATH,
+        operation_id="deleteItem",
+        guards=[require_bearer],
+        security=SECURITY,
+        responses={**BAD_REQUEST, **UNAUTHORIZED, **NOT_FOUND},
+    )
+    async def delete_item(self, store: NamedDependency[ItemStore], item_id: FromPath[int]) -> None:
+        if not store.delete(item_id):
+            raise NotFoundException(detail=f"Item {item_id} does not exist.")
