@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from litestar import Litestar
 from litestar.datastructures import State
@@ -20,20 +22,36 @@ TITLE = "Items API"
 CONTRACT_VERSION = "1.0.0"
 
 
-def create_app(tokens: Iterable[str] | None = None) -> Litestar:
+@dataclass
+class AppParts:
+    """The seams of the app. Faults (target_app/faults.py) swap one of them; the clean app never looks."""
+
+    store: ItemStore
+    auth: BearerAuth
+    exception_handlers: dict[Any, Any] = field(default_factory=lambda: dict(EXCEPTION_HANDLERS))
+    middleware: list[Any] = field(default_factory=list)
+
+
+def create_app(tokens: Iterable[str] | None = None, faults: Iterable[str] = ()) -> Litestar:
     """Build the reference server.
 
     `tokens` are the bearer tokens it accepts; when omitted they come from `ITEMS_API_TOKENS`.
-    No token is ever accepted that was not configured one of these two ways.
+    No token is ever accepted that was not configured one of these two ways. `faults` names
+    deliberate bugs from target_app.faults, for proving that the suites catch them.
     """
-    store = ItemStore()
-    auth = BearerAuth(tokens_from_env() if tokens is None else tokens)
+    parts = AppParts(store=ItemStore(), auth=BearerAuth(tokens_from_env() if tokens is None else tokens))
+    if faults:
+        from target_app.faults import inject
+
+        inject(parts, faults)
+    store = parts.store
     return Litestar(
         route_handlers=[ItemController],
         dependencies={"store": Provide(lambda: store, use_cache=True, sync_to_thread=False)},
         before_request=answer_options,
-        exception_handlers=EXCEPTION_HANDLERS,
-        state=State({"auth": auth}),
+        exception_handlers=parts.exception_handlers,
+        middleware=parts.middleware,
+        state=State({"auth": parts.auth}),
         openapi_config=OpenAPIConfig(
             title=TITLE,
             version=CONTRACT_VERSION,

@@ -103,7 +103,6 @@ class ItemController(Controller):
         responses={**BAD_REQUEST, **UNAUTHORIZED, **NOT_FOUND, **UNPROCESSABLE},
     )
     async def replace_item(self, store: NamedDependency[ItemStore], item_id: FromPath[int], body: RawBody) -> Item:
-        _found(store.get(item_id), item_id)
         return _found(store.replace(item_id, parse_body(body, ItemCreate)), item_id)
 
     @patch(
@@ -114,7 +113,6 @@ class ItemController(Controller):
         responses={**BAD_REQUEST, **UNAUTHORIZED, **NOT_FOUND, **UNPROCESSABLE},
     )
     async def update_item(self, store: NamedDependency[ItemStore], item_id: FromPath[int], body: RawBody) -> Item:
-        _found(store.get(item_id), item_id)
         return _found(store.update(item_id, parse_body(body, ItemPatch)), item_id)
 
     @delete(

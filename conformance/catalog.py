@@ -1,0 +1,64 @@
+"""The requirement catalog (contracts/requirements.toml) as Python objects."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+
+import contracts
+
+
+class Level(StrEnum):
+    MUST = "MUST"
+    SHOULD = "SHOULD"
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    key: str
+    number: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    id: str
+    level: Level
+    section: Section
+    statement: str
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    contract: str
+    version: str
+    sections: tuple[Section, ...]
+    requirements: tuple[Requirement, ...]
+
+    def __getitem__(self, requirement_id: str) -> Requirement:
+        for requirement in self.requirements:
+            if requirement.id == requirement_id:
+                return requirement
+        raise KeyError(requirement_id)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(requirement.id for requirement in self.requirements)
+
+
+def parse_catalog(path: Path) -> Catalog:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    sections = {entry["key"]: Section(entry["key"], entry["number"], entry["title"]) for entry in data["section"]}
+    requirements = tuple(
+        Requirement(entry["id"], Level(entry["level"]), sections[entry["section"]], entry["statement"])
+        for entry in data["requirement"]
+    )
+    return Catalog(data["contract"], str(data["version"]), tuple(sections.values()), requirements)
+
+
+@cache
+def load_catalog() -> Catalog:
+    return parse_catalog(contracts.REQUIREMENTS)

@@ -1,0 +1,164 @@
+"""The one way the suites talk to a target: every request is counted, guarded by the ledger and redacted."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+from collections.abc import Mapping
+from typing import Any, Final
+
+import httpx
+
+from conformance.exchange import Exchange, from_request, from_response
+from conformance.ledger import Ledger
+from conformance.redaction import Redactor
+
+ITEMS = "/items"
+_ITEM_PATH = re.compile(r"^/items/([^/?#]+)$")
+NO_BODY: Final = object()
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+REDACTOR_KEY = "conformance.redactor"
+
+Auth = bool | str | None
+"""True: the configured bearer token; False/None: no Authorization header; a str: that exact header value."""
+
+
+class UnsafeWrite(RuntimeError):
+    """The suite tried to change an item it did not create: a bug in the suite, never sent."""
+
+
+class NoResponse(AssertionError):
+    """The target gave no HTTP response (refused, reset, timed out)."""
+
+    def __init__(self, error: httpx.TransportError, exchange: Exchange) -> None:
+        self.exchange = exchange
+        super().__init__(f"no response to {exchange.method} {exchange.url}: {type(error).__name__}: {error}")
+
+
+class MissingToken(RuntimeError):
+    """A write needs the bearer token and the run has none."""
+
+
+def exchange_of(response: httpx.Response) -> Exchange:
+    """The evidence for a response the client received, redacted with the run's secrets."""
+    return from_response(response, response.extensions.get(REDACTOR_KEY) or Redactor())
+
+
+def item_path(item_id: int | str) -> str:
+    return f"{ITEMS}/{item_id}"
+
+
+def path_item_id(path: str) -> int | None:
+    """The item id a server might read from this path, counting forms like `05`, `+5` or `5.0` (§8)."""
+    match = _ITEM_PATH.match(path)
+    if match is None:
+        return None
+    try:
+        number = float(match.group(1).replace("_", ""))
+    except ValueError:
+        return None
+    if not math.isfinite(number) or number != int(number) or number < 1:
+        return None
+    return int(number)
+
+
+def encode_json(value: Any) -> bytes:
+    # Raw UTF-8, not \u escapes: a server must read real multi-byte and astral characters.
+    return json.dumps(value, ensure_ascii=False).encode("utf-8")
+
+
+class ApiClient:
+    def __init__(self, http: httpx.Client, *, token: str | None, ledger: Ledger, redactor: Redactor) -> None:
+        self.http = http
+        self.token = token
+        self.ledger = ledger
+        self.redactor = redactor
+        self._count = 0
+        self._lock = threading.Lock()
+
+    @property
+    def request_count(self) -> int:
+        return self._count
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = NO_BODY,
+        raw: bytes | None = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        auth: Auth = True,
+    ) -> httpx.Response:
+        method = method.upper()
+        self._check_safe(method, path)
+        sent_headers = dict(headers or {})
+        if auth is True:
+            if not self.token:
+                raise MissingToken(f"{method} {path} needs a bearer token (--token or $CONFORMANCE_TOKEN)")
+            sent_headers["Authorization"] = f"Bearer {self.token}"
+        elif isinstance(auth, str):
+            sent_headers["Authorization"] = auth
+        content = encode_json(body) if body is not NO_BODY else raw
+        if content is not None:
+            sent_headers.setdefault("Content-Type", "application/json")
+        request = self.http.build_request(method, path, params=params, headers=sent_headers, content=content)
+        with self._lock:
+            self._count += 1
+        try:
+            response = self.http.send(request)
+        except httpx.TransportError as error:
+            raise NoResponse(error, from_request(request, self.redactor)) from None
+        response.extensions[REDACTOR_KEY] = self.redactor
+        self._record(method, path, response)
+        return response
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        kwargs.setdefault("auth", False)
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("PUT", path, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("PATCH", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("DELETE", path, **kwargs)
+
+    def _check_safe(self, method: str, path: str) -> None:
+        if method not in WRITE_METHODS:
+            return
+        item_id = path_item_id(path)
+        if item_id is not None and not self.ledger.may_write(item_id):
+            raise UnsafeWrite(f"refusing {method} {path}: item {item_id} was not created by this run")
+
+    def _record(self, method: str, path: str, response: httpx.Response) -> None:
+        """Keeps the ledger true to what the server says it did, whatever the test expected."""
+        if method not in WRITE_METHODS or not response.is_success:
+            if method == "GET" and response.status_code == 404 and (item_id := path_item_id(path)):
+                self.ledger.proved_absent(item_id)
+            return
+        item_id = path_item_id(path)
+        if method == "DELETE" and item_id is not None:
+            self.ledger.deleted(item_id)
+            return
+        created = _body_id(response)
+        if created is not None and (path.rstrip("/") == ITEMS or item_id == created):
+            # A 2xx write to an absent id means the server upserted: that item is ours to clean up.
+            self.ledger.created(created)
+
+
+def _body_id(response: httpx.Response) -> int | None:
+    try:
+        data = response.json()
+    except ValueError:
+        return None
+    value = data.get("id") if isinstance(data, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

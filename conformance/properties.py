@@ -1,0 +1,201 @@
+"""Schemathesis glue: the contract loaded with the run's seed and budget, cases sent through the suite's
+client (so the ledger guards them), and Schemathesis failures translated into requirement IDs."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+import httpx
+import schemathesis
+from schemathesis.core import NotSet
+from schemathesis.core.failures import Failure, FailureGroup
+from schemathesis.generation import GenerationMode
+from schemathesis.generation.case import Case
+from schemathesis.schemas import BaseSchema
+
+import contracts
+from conformance.client import ApiClient, exchange_of, item_path, path_item_id
+from conformance.items import Items
+from conformance.settings import active
+from conformance.violations import ContractViolation, Violation
+
+RESPONSE_CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_headers_conformance",
+    "response_schema_conformance",
+    "negative_data_rejection",
+    "positive_data_acceptance",
+    "allow_header_conformance",
+)
+"""Checks that judge the response alone. Checks that send requests of their own (ignored_auth,
+unsupported_method) are left out: they would bypass the ledger, and the hand-written suites judge
+authentication and 405 safely."""
+
+STATEFUL_CHECKS = ("use_after_free", "ensure_resource_availability")
+
+OPERATIONS = {
+    # operationId: (method, path template, requirement judged by positive cases, accepted statuses)
+    "listItems": ("GET", "/items", "LIST-200", [200]),
+    "createItem": ("POST", "/items", "CREATE-201", [201]),
+    "getItem": ("GET", "/items/{item_id}", "READ-200", [200, 404]),
+    "replaceItem": ("PUT", "/items/{item_id}", "REPLACE-200", [200, 404]),
+    "updateItem": ("PATCH", "/items/{item_id}", "UPDATE-200", [200, 404]),
+    "deleteItem": ("DELETE", "/items/{item_id}", "DELETE-204", [204, 404]),
+}
+"""A 404 is accepted on item operations because a generated write may be redirected to an absent id."""
+
+
+def _config(mode: str) -> schemathesis.Config:
+    settings = active()
+    operations = [
+        {
+            "include-operation-id": operation_id,
+            "checks": {"positive_data_acceptance": {"expected-statuses": statuses}},
+        }
+        for operation_id, (_, _, _, statuses) in OPERATIONS.items()
+    ]
+    return schemathesis.Config.from_dict(
+        {
+            "seed": settings.seed,
+            "generation": {
+                "mode": mode,
+                "max-examples": settings.max_examples,
+                "database": "none",
+                # Integers beyond 2^53 and duplicate query parameters are outside the contract (§8).
+                "allow-x00": False,
+                # The suite always sends the configured token; authentication has its own suite.
+                "with-security-parameters": False,
+            },
+            "phases": {
+                "coverage": {"unexpected-methods": [], "generate-duplicate-query-parameters": False},
+            },
+            "checks": {
+                # Tightened: an invalid request is refused with a contract status, never 5xx or 2xx.
+                "negative_data_rejection": {"expected-statuses": [400, 404, 422]},
+            },
+            "operations": operations,
+        }
+    )
+
+
+@cache
+def contract_schema(mode: str) -> BaseSchema:
+    """The published contract (never the target's own schema), for `positive` or `negative` generation."""
+    return schemathesis.openapi.from_path(contracts.OPENAPI, config=_config(mode))
+
+
+def _template(case: Case) -> tuple[str, str]:
+    return case.method.upper(), case.operation.path
+
+
+def send_case(api: ApiClient, items: Items, case: Case, scratch: dict[str, int]) -> httpx.Response:
+    """Sends a generated case through the suite's client.
+
+    A write aimed at an id the run does not own is redirected to one it does (a scratch item) or
+    to one it proved absent, chosen by the generated id so that a seed replays the same run.
+    """
+    method, _ = _template(case)
+    path = case.formatted_path
+    item_id = path_item_id(path)
+    if method in {"PUT", "PATCH", "DELETE"} and item_id is not None and not api.ledger.may_write(item_id):
+        target = _scratch_item(items, scratch) if item_id % 2 == 0 else items.absent_id()
+        case.path_parameters = {**case.path_parameters, "item_id": target}
+        path = item_path(target)
+    headers = {name: str(value) for name, value in (case.headers or {}).items() if name.lower() != "authorization"}
+    if isinstance(case.body, NotSet):
+        raw = None
+    elif isinstance(case.body, bytes):
+        raw = case.body
+    else:
+        raw = json.dumps(case.body).encode("utf-8")
+    return api.request(method, path, params=case.query or None, headers=headers, raw=raw, auth=True)
+
+
+def _scratch_item(items: Items, scratch: dict[str, int]) -> int:
+    item_id = scratch.get("id")
+    if item_id is None or not items.api.ledger.owns(item_id) or item_id not in items.api.ledger.alive():
+        item_id = items.create()["id"]
+        scratch["id"] = item_id
+    return item_id
+
+
+def _requirements_for(failure: Failure, case: Case, response: httpx.Response) -> tuple[str, ...]:
+    kind = type(failure).__name__
+    status = response.status_code
+    operation = OPERATIONS[case.operation.definition.raw["operationId"]][2]
+    body_requirement = "ERR-BODY" if 400 <= status < 500 else "GEN-JSON"
+    if kind == "ServerError" or status >= 500:
+        return ("GEN-NO-5XX",)
+    if kind in {"UndefinedStatusCode", "MissingHeaders"}:
+        return ("GEN-DOCUMENTED",)
+    if kind == "JsonSchemaError":
+        if 400 <= status < 500:
+            return ("GEN-DOCUMENTED", "ERR-BODY")
+        return ("GEN-DOCUMENTED", "LIST-200" if operation == "LIST-200" else "ITEM-SHAPE")
+    if kind in {
+        "MissingContentType",
+        "MalformedMediaType",
+        "UndefinedContentType",
+        "ContentDeserializationError",
+        "MalformedJson",
+    }:
+        return ("GEN-DOCUMENTED", body_requirement)
+    if kind == "RejectedPositiveData":
+        return (operation,)
+    if kind == "AcceptedNegativeData":
+        return _negated_requirements(case)
+    if kind == "AllowHeaderMismatch":
+        return ("GEN-405",)
+    if kind == "UseAfterFree":
+        return ("DELETE-GONE",)
+    if kind == "EnsureResourceAvailability":
+        return ("CREATE-READBACK",)
+    return ("GEN-DOCUMENTED",)
+
+
+def _negated_requirements(case: Case) -> tuple[str, ...]:
+    meta = case.meta
+    negated = {
+        location.value
+        for location, info in (meta.components.items() if meta else ())
+        if info.mode is GenerationMode.NEGATIVE
+    }
+    found = []
+    if "query" in negated:
+        found.append("LIST-PARAMS-400")
+    if "path" in negated:
+        found.append("PATH-ID")
+    if "body" in negated or not found:
+        found.append("VALID-422")
+    return tuple(found)
+
+
+def validate(case: Case, response: httpx.Response, checks: tuple[str, ...] = RESPONSE_CHECKS, **kwargs: Any) -> None:
+    """Runs the named Schemathesis checks; failures become a ContractViolation naming requirements."""
+    from schemathesis import checks as st_checks
+
+    functions = [getattr(st_checks, name) for name in checks]
+    try:
+        case.validate_response(response, checks=functions, **kwargs)
+    except FailureGroup as group:
+        exchange = exchange_of(response)
+        violations = [
+            Violation(
+                requirements=_requirements_for(failure, case, response),
+                summary=f"{failure.title} ({case.method.upper()} {case.operation.path}, Schemathesis)",
+                expected=_first_line(failure.message) or failure.title,
+                received=f"status {response.status_code}",
+                exchange=exchange,
+                notes=[line for line in failure.message.splitlines()[1:6] if line.strip()],
+            )
+            for failure in group.exceptions
+        ]
+        raise ContractViolation(violations) from None
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")

@@ -1,0 +1,148 @@
+"""From test outcomes to requirement statuses to a verdict and an exit code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+from typing import Any
+
+from conformance.catalog import Catalog, Level, Requirement
+
+
+class Outcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    ERROR = "error"
+
+
+class Status(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_RUN = "not-run"
+    NOT_EXERCISED = "not-exercised"
+
+
+class Verdict(StrEnum):
+    FULLY_CONFORMANT = "fully-conformant"
+    CONFORMANT = "conformant"
+    NON_CONFORMANT = "non-conformant"
+    ERROR = "error"
+
+
+class ExitCode(IntEnum):
+    CONFORMANT = 0
+    NON_CONFORMANT = 1
+    COULD_NOT_JUDGE = 2
+
+
+@dataclass
+class TestOutcome:
+    nodeid: str
+    requirements: tuple[str, ...]
+    outcome: Outcome
+    failed_requirements: tuple[str, ...] = ()
+    message: str = ""
+    violations: list[dict[str, Any]] = field(default_factory=list)
+    duration: float = 0.0
+
+
+@dataclass
+class RequirementResult:
+    requirement: Requirement
+    status: Status
+    tests: list[str]
+    failures: list[dict[str, Any]]
+
+
+@dataclass
+class Judgement:
+    verdict: Verdict
+    exit_code: ExitCode
+    reason: str
+    requirements: list[RequirementResult]
+
+    def failed(self, level: Level | None = None) -> list[str]:
+        return [
+            result.requirement.id
+            for result in self.requirements
+            if result.status is Status.FAILED and (level is None or result.requirement.level is level)
+        ]
+
+
+def requirement_results(catalog: Catalog, outcomes: list[TestOutcome]) -> list[RequirementResult]:
+    results = []
+    for requirement in catalog.requirements:
+        # A test can also fail a requirement it does not cite (a create inside a delete test answering 500).
+        citing = [
+            outcome
+            for outcome in outcomes
+            if requirement.id in outcome.requirements or requirement.id in outcome.failed_requirements
+        ]
+        failures = [
+            {
+                "test": outcome.nodeid,
+                "message": outcome.message,
+                "violations": [
+                    violation for violation in outcome.violations if requirement.id in violation["requirements"]
+                ],
+            }
+            for outcome in citing
+            if requirement.id in outcome.failed_requirements
+        ]
+        if failures:
+            status = Status.FAILED
+        elif any(outcome.outcome is Outcome.PASSED for outcome in citing):
+            status = Status.PASSED
+        elif citing:
+            status = Status.NOT_RUN
+        else:
+            status = Status.NOT_EXERCISED
+        results.append(RequirementResult(requirement, status, [outcome.nodeid for outcome in citing], failures))
+    return results
+
+
+def judge(catalog: Catalog, outcomes: list[TestOutcome], gate: Level, in_scope: set[str] | None = None) -> Judgement:
+    """The verdict. `gate` SHOULD makes SHOULD failures fail the run; `in_scope` limits what must have run."""
+    results = requirement_results(catalog, outcomes)
+    scoped = [result for result in results if in_scope is None or result.requirement.id in in_scope]
+    failed_must = [r.requirement.id for r in scoped if r.status is Status.FAILED and r.requirement.level is Level.MUST]
+    failed_should = [
+        r.requirement.id for r in scoped if r.status is Status.FAILED and r.requirement.level is Level.SHOULD
+    ]
+    unjudged_must = [
+        r.requirement.id
+        for r in scoped
+        if r.requirement.level is Level.MUST and r.status in (Status.NOT_RUN, Status.NOT_EXERCISED)
+    ]
+    errors = [outcome.nodeid for outcome in outcomes if outcome.outcome is Outcome.ERROR]
+    if failed_must:
+        return Judgement(
+            Verdict.NON_CONFORMANT,
+            ExitCode.NON_CONFORMANT,
+            f"MUST requirements failed: {', '.join(failed_must)}",
+            results,
+        )
+    if errors or unjudged_must:
+        what = [f"{len(errors)} test(s) errored"] if errors else []
+        if unjudged_must:
+            what.append(f"MUST requirements not judged: {', '.join(unjudged_must)}")
+        return Judgement(Verdict.ERROR, ExitCode.COULD_NOT_JUDGE, "; ".join(what), results)
+    if failed_should:
+        code = ExitCode.NON_CONFORMANT if gate is Level.SHOULD else ExitCode.CONFORMANT
+        return Judgement(
+            Verdict.CONFORMANT,
+            code,
+            f"every MUST passed; SHOULD requirements failed: {', '.join(failed_should)}",
+            results,
+        )
+    unjudged_should = [r.requirement.id for r in scoped if r.status is not Status.PASSED]
+    if unjudged_should:
+        code = ExitCode.COULD_NOT_JUDGE if gate is Level.SHOULD else ExitCode.CONFORMANT
+        return Judgement(
+            Verdict.CONFORMANT,
+            code,
+            f"every MUST passed; SHOULD requirements not judged: {', '.join(unjudged_should)}",
+            results,
+        )
+    return Judgement(Verdict.FULLY_CONFORMANT, ExitCode.CONFORMANT, "every MUST and SHOULD requirement passed", results)

@@ -1,0 +1,115 @@
+"""The machine-readable record of a run (conformance.json): verdict, requirements, tests, manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import contracts
+from conformance import __version__
+from conformance.results import Judgement, Outcome, Status, TestOutcome
+from conformance.settings import RunSettings
+
+FORMAT = "items-conformance-report/1"
+
+
+@dataclass
+class RunSummary:
+    settings: RunSettings
+    judgement: Judgement
+    outcomes: list[TestOutcome]
+    facts: dict[str, Any]
+    started: float
+    finished: float
+    workers: int
+
+
+def _version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def contract_sha256() -> str:
+    return hashlib.sha256(contracts.OPENAPI.read_bytes()).hexdigest()
+
+
+def manifest(summary: RunSummary) -> dict[str, Any]:
+    settings = summary.settings
+    return {
+        "target": settings.target_label,
+        "in_process": settings.in_process,
+        "contract": {"openapi": "contracts/openapi.json", "sha256": contract_sha256()},
+        "suite_version": __version__,
+        "level": settings.level.value.lower(),
+        "seed": settings.seed,
+        "max_examples": settings.max_examples,
+        "request_timeout_s": settings.request_timeout,
+        "workers": summary.workers,
+        "started": datetime.fromtimestamp(summary.started, UTC).isoformat(timespec="seconds"),
+        "duration_s": round(summary.finished - summary.started, 3),
+        "requests": summary.facts["requests"],
+        "items_created": summary.facts["created"],
+        "versions": {
+            "python": platform.python_version(),
+            "schemathesis": _version("schemathesis"),
+            "hypothesis": _version("hypothesis"),
+            "litestar": _version("litestar"),
+            "pytest": _version("pytest"),
+        },
+    }
+
+
+def to_dict(summary: RunSummary) -> dict[str, Any]:
+    judgement = summary.judgement
+    requirement_counts = {status.value: 0 for status in Status}
+    for result in judgement.requirements:
+        requirement_counts[result.status.value] += 1
+    test_counts = {outcome.value: 0 for outcome in Outcome}
+    for outcome in summary.outcomes:
+        test_counts[outcome.outcome.value] += 1
+    return {
+        "format": FORMAT,
+        "verdict": judgement.verdict.value,
+        "exit_code": int(judgement.exit_code),
+        "reason": judgement.reason,
+        "target": summary.settings.target_label,
+        "counts": {"requirements": requirement_counts, "tests": test_counts},
+        "requirements": [
+            {
+                "id": result.requirement.id,
+                "level": result.requirement.level.value,
+                "section": result.requirement.section.key,
+                "statement": result.requirement.statement,
+                "status": result.status.value,
+                "tests": result.tests,
+                "failures": result.failures,
+            }
+            for result in judgement.requirements
+        ],
+        "tests": [
+            {
+                "nodeid": outcome.nodeid,
+                "requirements": list(outcome.requirements),
+                "outcome": outcome.outcome.value,
+                "failed_requirements": list(outcome.failed_requirements),
+                "message": outcome.message,
+                "duration_s": round(outcome.duration, 4),
+            }
+            for outcome in summary.outcomes
+        ],
+        "leftovers": sorted(summary.facts["leftovers"]),
+        "manifest": manifest(summary),
+    }
+
+
+def write_json_summary(summary: RunSummary, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(to_dict(summary), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

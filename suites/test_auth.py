@@ -1,0 +1,147 @@
+"""§2 Authentication: writes need a bearer token the server accepts; reads are open."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from conformance.client import ITEMS, ApiClient, Auth, item_path
+from conformance.items import Items
+from conformance.verify import (
+    verify_bearer_challenge,
+    verify_item_response,
+    verify_not_created,
+    verify_status,
+    verify_unchanged,
+)
+
+WRITES = ["POST", "PUT", "PATCH", "DELETE"]
+BAD_CREDENTIALS: dict[str, str] = {
+    "empty-token": "Bearer ",
+    "unknown-token": "Bearer conformance-unknown-token-7f3a9c",
+    "basic-scheme": "Basic " + base64.b64encode(b"conformance:secret").decode(),
+}
+
+
+def send_write(
+    api: ApiClient, items: Items, method: str, auth: Auth, item_id: int | None = None, body: Any = None
+) -> httpx.Response:
+    """One write of `method`: POST to the collection, the others to `item_id`, with a valid body by default."""
+    if body is None:
+        body = {"POST": items.body(), "PUT": items.body(), "PATCH": {"price": 4.5}, "DELETE": None}[method]
+    path = ITEMS if method == "POST" else item_path(item_id if item_id is not None else 0)
+    kwargs = {"body": body} if body is not None and method != "DELETE" else {}
+    return api.request(method, path, auth=auth, **kwargs)
+
+
+def check_refused(api: ApiClient, items: Items, method: str, auth: Auth, requirement: str) -> None:
+    """A write with `auth` gets 401, and changes nothing (AUTH-NO-EFFECT is judged by its own tests)."""
+    item = items.create() if method != "POST" else None
+    response = send_write(api, items, method, auth, item["id"] if item else None)
+    verify_status(response, 401, requirement, f"{method} with Authorization {auth!r}".replace("False", "absent"))
+
+
+@pytest.mark.requirement("AUTH-REQUIRED")
+@pytest.mark.parametrize("method", WRITES)
+def test_a_write_without_authorization_gets_401(api: ApiClient, items: Items, method: str) -> None:
+    """AUTH-REQUIRED: a write without an Authorization header gets 401."""
+    check_refused(api, items, method, False, "AUTH-REQUIRED")
+
+
+@pytest.mark.requirement("AUTH-INVALID")
+@pytest.mark.parametrize("credentials", BAD_CREDENTIALS.values(), ids=BAD_CREDENTIALS.keys())
+@pytest.mark.parametrize("method", WRITES)
+def test_a_write_with_bad_credentials_gets_401(api: ApiClient, items: Items, method: str, credentials: str) -> None:
+    """AUTH-INVALID: an unknown token, an empty token, or another scheme (Basic) gets 401."""
+    check_refused(api, items, method, credentials, "AUTH-INVALID")
+
+
+@pytest.mark.requirement("AUTH-FIRST")
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
+def test_authentication_is_decided_before_existence(api: ApiClient, items: Items, method: str) -> None:
+    """AUTH-FIRST: an unauthenticated write gets 401 even when the item does not exist."""
+    response = send_write(api, items, method, False, items.absent_id())
+    verify_status(response, 401, "AUTH-FIRST", f"{method} of a missing item without credentials")
+
+
+@pytest.mark.requirement("AUTH-FIRST")
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH"])
+def test_authentication_is_decided_before_body_validation(api: ApiClient, items: Items, method: str) -> None:
+    """AUTH-FIRST: an unauthenticated write gets 401 even when the body is invalid."""
+    item = items.create()
+    response = send_write(
+        api,
+        items,
+        method,
+        "Bearer conformance-unknown-token-7f3a9c",
+        item["id"],
+        body={"price": "not a number", "unexpected": True},
+    )
+    verify_status(response, 401, "AUTH-FIRST", f"{method} with an invalid body and an unknown token")
+
+
+@pytest.mark.requirement("AUTH-FIRST")
+def test_authentication_is_decided_before_existence_and_validation_together(api: ApiClient, items: Items) -> None:
+    """AUTH-FIRST: 401 comes first when the item is missing and the body invalid at once."""
+    response = api.put(item_path(items.absent_id()), body={"name": ""}, auth=False)
+    verify_status(response, 401, "AUTH-FIRST", "PUT of a missing item with an invalid body, no credentials")
+
+
+@pytest.mark.requirement("AUTH-NO-EFFECT")
+@pytest.mark.parametrize("auth", [False, *BAD_CREDENTIALS.values()], ids=["no-header", *BAD_CREDENTIALS.keys()])
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
+def test_a_refused_write_changes_nothing(api: ApiClient, items: Items, method: str, auth: Auth) -> None:
+    """AUTH-NO-EFFECT: a write rejected with 401 changes nothing."""
+    item = items.create(items.body(description="before"))
+    response = send_write(api, items, method, auth, item["id"])
+    if response.status_code != 401:
+        pytest.skip(f"{method} was not refused ({response.status_code}); AUTH-REQUIRED/INVALID judge that")
+    verify_unchanged(api, item, "AUTH-NO-EFFECT", f"item {item['id']} after a refused {method}")
+
+
+@pytest.mark.requirement("AUTH-NO-EFFECT")
+@pytest.mark.parametrize("auth", [False, *BAD_CREDENTIALS.values()], ids=["no-header", *BAD_CREDENTIALS.keys()])
+def test_a_refused_create_stores_nothing(api: ApiClient, items: Items, auth: Auth) -> None:
+    """AUTH-NO-EFFECT: a POST rejected with 401 stores no item."""
+    body = items.body()
+    response = api.post(ITEMS, body=body, auth=auth)
+    if response.status_code != 401:
+        pytest.skip(f"POST was not refused ({response.status_code}); AUTH-REQUIRED/INVALID judge that")
+    verify_not_created(items, body["name"], "AUTH-NO-EFFECT", "the list after a refused POST")
+
+
+READS: dict[str, Callable[[Items], str]] = {
+    "list": lambda items: ITEMS,
+    "list-window": lambda items: f"{ITEMS}?limit=5&offset=0",
+    "item": lambda items: item_path(items.create()["id"]),
+}
+
+
+@pytest.mark.requirement("AUTH-READ-OPEN")
+@pytest.mark.parametrize("path_for", READS.values(), ids=READS.keys())
+def test_reads_need_no_credentials(api: ApiClient, items: Items, path_for: Callable[[Items], str]) -> None:
+    """AUTH-READ-OPEN: GET requests succeed without credentials."""
+    path = path_for(items)
+    response = api.get(path, auth=False)
+    verify_status(response, 200, "AUTH-READ-OPEN", f"GET {path} without credentials")
+
+
+@pytest.mark.requirement("AUTH-CHALLENGE")
+@pytest.mark.parametrize("auth", [False, *BAD_CREDENTIALS.values()], ids=["no-header", *BAD_CREDENTIALS.keys()])
+def test_a_401_carries_a_bearer_challenge(api: ApiClient, items: Items, auth: Auth) -> None:
+    """AUTH-CHALLENGE: a 401 carries WWW-Authenticate with the Bearer scheme (RFC 6750 §3)."""
+    response = api.post(ITEMS, body=items.body(), auth=auth)
+    verify_status(response, 401, "AUTH-REQUIRED" if auth is False else "AUTH-INVALID", "POST with bad credentials")
+    verify_bearer_challenge(response, "the 401 to a POST with bad credentials")
+
+
+@pytest.mark.requirement("AUTH-SCHEME-CASE")
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER", "bEaReR"])
+def test_the_scheme_name_is_case_insensitive(api: ApiClient, items: Items, scheme: str) -> None:
+    """AUTH-SCHEME-CASE: the scheme name is matched case-insensitively (RFC 9110 §11.1)."""
+    response = api.post(ITEMS, body=items.body(), auth=f"{scheme} {api.token}")
+    verify_item_response(response, 201, "AUTH-SCHEME-CASE", f"POST with scheme {scheme!r}")

@@ -1,0 +1,92 @@
+"""§3.2 Create — POST /items."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from conformance.client import ITEMS, ApiClient, item_path
+from conformance.items import Items
+from conformance.verify import fail, verify_item_response, verify_members, verify_status
+
+VALID_BODIES: dict[str, dict[str, Any]] = {
+    "without-description": {"price": 9.99},
+    "with-description": {"price": 20, "description": "described"},
+    "with-null-description": {"price": 1, "description": None},
+}
+
+
+@pytest.mark.requirement("CREATE-201")
+@pytest.mark.parametrize("members", VALID_BODIES.values(), ids=VALID_BODIES.keys())
+def test_a_valid_create_gets_201_with_the_item(api: ApiClient, items: Items, members: dict[str, Any]) -> None:
+    """CREATE-201: a valid ItemCreate gets 201 with the created Item; an absent description is stored as null."""
+    body = items.body(**members)
+    response = api.post(ITEMS, body=body)
+    created = verify_item_response(response, 201, "CREATE-201", "POST /items with a valid body")
+    verify_members(response, created, {"description": None, **body}, "CREATE-201", "the 201 body of POST /items")
+
+
+@pytest.mark.requirement("CREATE-READBACK")
+def test_a_created_item_can_be_read_by_id(api: ApiClient, items: Items) -> None:
+    """CREATE-READBACK: the created Item is then returned by GET /items/{id}."""
+    created = items.create(items.body(description="read me back"))
+    response = api.get(item_path(created["id"]))
+    read = verify_item_response(response, 200, "CREATE-READBACK", f"GET /items/{created['id']} after creating it")
+    verify_members(response, read, created, "CREATE-READBACK", f"GET /items/{created['id']} after creating it")
+
+
+@pytest.mark.requirement("CREATE-READBACK")
+def test_a_created_item_is_listed_and_the_total_grows_by_one(items: Items) -> None:
+    """CREATE-READBACK: the created Item appears in the list, and `total` grows by one."""
+    for _ in range(3):
+        before = items.total()
+        created = items.create()
+        page = items.page(limit=100, offset=max(0, before - 99))
+        if page["total"] == before + 1:
+            break
+        # Another client may have written meanwhile: measure again before judging the total.
+    listed = [entry.get("id") for entry in page["items"] if isinstance(entry, dict)]
+    if created["id"] not in listed:
+        raise fail(
+            "CREATE-READBACK",
+            f"the list after creating item {created['id']}",
+            expected=f"item {created['id']} listed",
+            received=f"ids {listed}",
+        )
+    if page["total"] != before + 1:
+        raise fail(
+            "CREATE-READBACK",
+            "total after one create",
+            expected=f"total {before + 1}",
+            received=f"total {page['total']} (three attempts)",
+        )
+
+
+@pytest.mark.requirement("CREATE-LOCATION")
+def test_the_201_has_a_location_resolving_to_the_item(api: ApiClient, items: Items) -> None:
+    """CREATE-LOCATION: the 201 carries a Location header that resolves to /items/{id}."""
+    response = api.post(ITEMS, body=items.body())
+    created = verify_item_response(response, 201, "CREATE-201", "POST /items")
+    location = response.headers.get("location")
+    expected_path = item_path(created["id"])
+    if location is None:
+        raise fail(
+            "CREATE-LOCATION",
+            "the 201 to POST /items",
+            expected=f"a Location header for {expected_path}",
+            received="no Location header",
+            response=response,
+        )
+    resolved = urlsplit(urljoin(str(response.request.url), location))
+    if resolved.path.rstrip("/") != expected_path:
+        raise fail(
+            "CREATE-LOCATION",
+            "the 201 to POST /items",
+            expected=f"Location resolving to {expected_path}",
+            received=f"Location: {location}",
+            response=response,
+        )
+    read = api.get(expected_path)
+    verify_status(read, 200, "CREATE-LOCATION", f"GET of the Location {location}")

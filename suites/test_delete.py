@@ -1,0 +1,73 @@
+"""§3.6 Delete — DELETE /items/{id}."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.client import ApiClient, item_path
+from conformance.items import Items
+from conformance.verify import fail, verify_status
+
+
+@pytest.mark.requirement("DELETE-204")
+def test_delete_of_an_existing_item_answers_204_with_an_empty_body(api: ApiClient, items: Items) -> None:
+    """DELETE-204: an existing id gets 204 with an empty body."""
+    item = items.create()
+    response = api.delete(item_path(item["id"]))
+    verify_status(response, 204, "DELETE-204", "DELETE of an existing item")
+    if response.content:
+        raise fail(
+            "DELETE-204",
+            "DELETE of an existing item",
+            expected="an empty body",
+            received=f"{len(response.content)} bytes of body",
+            response=response,
+        )
+
+
+@pytest.mark.requirement("DELETE-GONE")
+@pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE"])
+def test_a_deleted_item_answers_404_to_every_item_method(api: ApiClient, items: Items, method: str) -> None:
+    """DELETE-GONE: afterwards GET, PUT, PATCH and DELETE of that id get 404."""
+    item = items.create()
+    items.delete(item["id"])
+    body = {"GET": None, "PUT": items.body(), "PATCH": {"price": 1.5}, "DELETE": None}[method]
+    kwargs = {"body": body} if body is not None else {}
+    response = api.request(method, item_path(item["id"]), auth=method != "GET", **kwargs)
+    verify_status(response, 404, "DELETE-GONE", f"{method} of item {item['id']} after it was deleted")
+
+
+@pytest.mark.requirement("DELETE-GONE")
+def test_a_deleted_item_leaves_the_list_and_its_total(api: ApiClient, items: Items) -> None:
+    """DELETE-GONE: the Item is gone from the list, and `total` is one less."""
+    item = items.create()
+    for attempt in range(3):
+        before = items.total()
+        if attempt:
+            item = items.create()
+        items.delete(item["id"])
+        after = items.page(limit=100, offset=max(0, before - 100))
+        listed = [entry.get("id") for entry in after["items"] if isinstance(entry, dict)]
+        if item["id"] in listed:
+            raise fail(
+                "DELETE-GONE",
+                f"the list after deleting item {item['id']}",
+                expected=f"item {item['id']} absent from the list",
+                received="it is still listed",
+            )
+        if after["total"] == before - 1:
+            return
+        # Another client may have written meanwhile: measure again before judging the total.
+    raise fail(
+        "DELETE-GONE",
+        f"total after deleting item {item['id']}",
+        expected=f"total {before - 1}",
+        received=f"total {after['total']} (three attempts)",
+    )
+
+
+@pytest.mark.requirement("DELETE-404")
+def test_delete_of_a_missing_id_answers_404(api: ApiClient, items: Items) -> None:
+    """DELETE-404: a missing id gets 404."""
+    response = api.delete(item_path(items.absent_id()))
+    verify_status(response, 404, "DELETE-404", "DELETE of an id that does not exist")

@@ -1,0 +1,180 @@
+"""§3.1 List — GET /items: a window over the whole collection in id order, with its total."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conformance.client import ITEMS, ApiClient
+from conformance.items import Items
+from conformance.verify import fail, verify_error_body, verify_item, verify_json_success, verify_status
+
+
+def listed_ids(page: dict[str, Any]) -> list[Any]:
+    return [entry.get("id") if isinstance(entry, dict) else entry for entry in page["items"]]
+
+
+def tail(items: Items, count: int) -> tuple[int, dict[str, Any]]:
+    """The last `count` items of the collection (the newest, as ids only grow) and the total seen."""
+    total = items.total()
+    return total, items.page(limit=count, offset=max(0, total - count))
+
+
+@pytest.mark.requirement("LIST-200")
+def test_the_list_answers_200_with_items_and_total(api: ApiClient, items: Items) -> None:
+    """LIST-200: 200 with {"items": [Item, …], "total": integer}."""
+    items.create()
+    response = api.get(ITEMS)
+    verify_status(response, 200, "LIST-200", "GET /items")
+    page = verify_json_success(response, "GET /items")
+    if not (isinstance(page, dict) and isinstance(page.get("items"), list) and type(page.get("total")) is int):
+        raise fail(
+            "LIST-200",
+            "GET /items",
+            expected='an object {"items": [...], "total": integer}',
+            received=str(page)[:300],
+            response=response,
+        )
+    for entry in page["items"]:
+        verify_item(response, entry, "an item of GET /items")
+
+
+@pytest.mark.requirement("LIST-ORDER")
+def test_items_are_listed_in_ascending_id_order(api: ApiClient, items: Items) -> None:
+    """LIST-ORDER: items are in ascending id order."""
+    for _ in range(3):
+        items.create()
+    total, page = tail(items, 100)
+    ids = listed_ids(page)
+    if ids != sorted(ids, key=lambda value: value if isinstance(value, int) else -1) or len(set(ids)) != len(ids):
+        raise fail(
+            "LIST-ORDER",
+            f"GET /items?limit=100&offset={max(0, total - 100)}",
+            expected="strictly ascending ids",
+            received=f"ids {ids}",
+        )
+    first = items.page(limit=100)
+    first_ids = listed_ids(first)
+    if first_ids != sorted(first_ids, key=lambda value: value if isinstance(value, int) else -1):
+        raise fail("LIST-ORDER", "GET /items?limit=100", expected="ascending ids", received=f"ids {first_ids}")
+
+
+@pytest.mark.requirement("LIST-WINDOW")
+def test_a_page_is_the_window_offset_to_offset_plus_limit(items: Items) -> None:
+    """LIST-WINDOW: `items` is the window [offset, offset + limit) of the whole ordered collection."""
+    created = [items.create()["id"] for _ in range(4)]
+    for _ in range(3):
+        total, wide = tail(items, 4)
+        start = max(0, total - 4)
+        narrow = items.page(offset=start + 1, limit=2)
+        if listed_ids(wide) == created:
+            break
+        # Another client created items meanwhile: measure again.
+    expected = listed_ids(wide)[1:3]
+    if listed_ids(narrow) != expected:
+        raise fail(
+            "LIST-WINDOW",
+            f"GET /items?offset={start + 1}&limit=2",
+            expected=f"ids {expected}, positions {start + 1}..{start + 2} of the collection",
+            received=f"ids {listed_ids(narrow)}",
+        )
+    one = items.page(offset=start + 3, limit=1)
+    if listed_ids(one) != listed_ids(wide)[3:4]:
+        raise fail(
+            "LIST-WINDOW",
+            f"GET /items?offset={start + 3}&limit=1",
+            expected=f"ids {listed_ids(wide)[3:4]}",
+            received=f"ids {listed_ids(one)}",
+        )
+
+
+@pytest.mark.requirement("LIST-WINDOW")
+@pytest.mark.parametrize("past_end", [0, 1, 1000])
+def test_an_offset_at_or_past_the_end_gives_an_empty_page(items: Items, past_end: int) -> None:
+    """LIST-WINDOW: an offset at or past the end gives []."""
+    items.create()
+    total = items.total()
+    page = items.page(offset=total + past_end, limit=10)
+    if page["items"] != []:
+        raise fail(
+            "LIST-WINDOW",
+            f"GET /items?offset={total + past_end} (total {total})",
+            expected="items []",
+            received=f"ids {listed_ids(page)}",
+        )
+
+
+@pytest.mark.requirement("LIST-TOTAL")
+def test_total_counts_the_whole_collection_not_the_page(items: Items) -> None:
+    """LIST-TOTAL: `total` counts the whole collection, not the page."""
+    for _ in range(3):
+        items.create()
+    small = items.page(limit=1)
+    if small["total"] < 3:
+        raise fail(
+            "LIST-TOTAL",
+            "GET /items?limit=1 after creating 3 items",
+            expected="total ≥ 3",
+            received=f"total {small['total']} with {len(small['items'])} item(s) on the page",
+        )
+    total = small["total"]
+    beyond = items.page(offset=total, limit=5)
+    last = items.page(offset=total - 1, limit=5)
+    if len(last["items"]) != 1 or beyond["items"]:
+        raise fail(
+            "LIST-TOTAL",
+            f"pages around offset {total} (the total)",
+            expected=f"exactly one item at offset {total - 1} and none at {total}",
+            received=f"{len(last['items'])} item(s) at offset {total - 1}, {len(beyond['items'])} at {total}",
+        )
+
+
+@pytest.mark.requirement("LIST-DEFAULTS")
+def test_without_parameters_limit_is_10_and_offset_is_0(api: ApiClient, items: Items) -> None:
+    """LIST-DEFAULTS: without parameters, `limit` is 10 and `offset` is 0."""
+    for _ in range(max(0, 11 - items.total())):
+        items.create()
+    for _ in range(3):
+        default = items.page()
+        explicit = items.page(limit=10, offset=0)
+        if listed_ids(default) == listed_ids(explicit):
+            break
+    if len(default["items"]) != 10 or listed_ids(default) != listed_ids(explicit):
+        raise fail(
+            "LIST-DEFAULTS",
+            "GET /items with no parameters",
+            expected=f"the 10 items of ?limit=10&offset=0: ids {listed_ids(explicit)}",
+            received=f"{len(default['items'])} items: ids {listed_ids(default)}",
+        )
+
+
+BAD_PARAMETERS = {
+    "limit-zero": {"limit": "0"},
+    "limit-over-100": {"limit": "101"},
+    "limit-negative": {"limit": "-1"},
+    "limit-text": {"limit": "ten"},
+    "limit-fraction": {"limit": "2.5"},
+    "limit-empty": {"limit": ""},
+    "offset-negative": {"offset": "-1"},
+    "offset-text": {"offset": "first"},
+    "offset-fraction": {"offset": "0.5"},
+}
+
+
+@pytest.mark.requirement("LIST-PARAMS-400")
+@pytest.mark.parametrize("params", BAD_PARAMETERS.values(), ids=BAD_PARAMETERS.keys())
+def test_a_bad_limit_or_offset_gets_400(api: ApiClient, params: dict[str, str]) -> None:
+    """LIST-PARAMS-400: a `limit` or `offset` that is not an integer or is out of range gets 400."""
+    response = api.get(ITEMS, params=params)
+    query = "&".join(f"{name}={value}" for name, value in params.items())
+    verify_status(response, 400, "LIST-PARAMS-400", f"GET /items?{query}")
+    verify_error_body(response, f"the 400 to GET /items?{query}")
+
+
+@pytest.mark.requirement("LIST-200")
+@pytest.mark.parametrize("params", [{"limit": "1"}, {"limit": "100"}, {"offset": "0"}, {"unknown": "x"}])
+def test_in_range_and_unknown_parameters_are_accepted(api: ApiClient, params: dict[str, str]) -> None:
+    """LIST-200: limits 1 and 100 are valid; other query parameters are ignored."""
+    response = api.get(ITEMS, params=params)
+    verify_status(response, 200, "LIST-200", f"GET /items with {params}")

@@ -1,0 +1,36 @@
+"""§3.3 Read — GET /items/{id}."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.client import ApiClient, item_path
+from conformance.items import Items
+from conformance.verify import verify_error_body, verify_item_response, verify_members, verify_status
+
+
+@pytest.mark.requirement("READ-200")
+def test_an_existing_id_gets_200_with_the_item(api: ApiClient, items: Items) -> None:
+    """READ-200: an existing id gets 200 with the Item."""
+    created = items.create(items.body(description="to read"))
+    response = api.get(item_path(created["id"]))
+    read = verify_item_response(response, 200, "READ-200", f"GET /items/{created['id']}")
+    verify_members(response, read, created, "READ-200", f"GET /items/{created['id']}")
+
+
+@pytest.mark.requirement("READ-404")
+def test_an_id_never_created_gets_404(api: ApiClient, items: Items) -> None:
+    """READ-404: an id that was never created gets 404."""
+    missing = items.absent_id()
+    response = api.get(item_path(missing))
+    verify_status(response, 404, "READ-404", f"GET /items/{missing} (never created)")
+    verify_error_body(response, f"the 404 to GET /items/{missing}")
+
+
+@pytest.mark.requirement("READ-404")
+def test_a_deleted_id_gets_404(api: ApiClient, items: Items) -> None:
+    """READ-404: an id that was deleted gets 404."""
+    created = items.create()
+    items.delete(created["id"])
+    response = api.get(item_path(created["id"]))
+    verify_status(response, 404, ["READ-404", "DELETE-GONE"], f"GET /items/{created['id']} after deleting it")

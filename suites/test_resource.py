@@ -1,0 +1,118 @@
+"""§1 The resource: the Item's shape, faithful round trips, and ids that are never reused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conformance.client import ITEMS, ApiClient, item_path
+from conformance.items import Items
+from conformance.verify import fail, verify_item, verify_item_response, verify_json_success, verify_members
+
+ROUND_TRIPS: dict[str, dict[str, Any]] = {
+    "ascii": {"name": "Plain name", "price": 12.5, "description": "A plain description."},
+    "latin-and-cjk": {"name": "Grüße aus Köln — 東京", "price": 3, "description": "Ünïcödé ñ 中文 العربية"},
+    "astral-plane": {"name": "Emoji 😀 and clef 𝄞", "price": 0.01, "description": "🚀🌍 𝔘𝔫𝔦𝔠𝔬𝔡𝔢"},
+    "whitespace-kept": {"name": "  padded\tname  ", "price": 1, "description": " line one\nline two "},
+    "case-kept": {"name": "MiXeD CaSe", "price": 7.25, "description": "UPPER lower"},
+    "name-1-char": {"name": "x", "price": 1},
+    "name-100-chars": {"name": "n" * 99 + "😀", "price": 1},
+    "description-1000-chars": {"name": "long description", "price": 1, "description": "d" * 999 + "𝄞"},
+    "description-empty": {"name": "empty description", "price": 1, "description": ""},
+    "price-maximum": {"name": "max price", "price": 1_000_000},
+    "price-tiny": {"name": "tiny price", "price": 1e-9},
+    "price-many-digits": {"name": "precise price", "price": 123456.789012},
+}
+
+
+@pytest.mark.requirement("ITEM-SHAPE")
+def test_a_created_item_has_exactly_the_four_members(api: ApiClient, items: Items) -> None:
+    """ITEM-SHAPE: every Item the server returns has exactly id, name, price and description."""
+    response = api.post(ITEMS, body=items.body(description="shape"))
+    verify_item_response(response, 201, "CREATE-201", "POST /items with a valid body")
+
+
+@pytest.mark.requirement("ITEM-SHAPE")
+def test_every_listed_item_has_the_item_shape(api: ApiClient, items: Items) -> None:
+    """ITEM-SHAPE: items in a list page are Items too, whoever created them."""
+    items.create()
+    response = api.get(ITEMS, params={"limit": 100})
+    page = verify_json_success(response, "GET /items?limit=100")
+    listed = page.get("items") if isinstance(page, dict) else None
+    if not isinstance(listed, list):
+        raise fail(
+            "LIST-200", "GET /items?limit=100", expected="an 'items' array", received=str(page)[:200], response=response
+        )
+    for entry in listed:
+        verify_item(response, entry, "an item in GET /items?limit=100")
+
+
+@pytest.mark.requirement("ITEM-ROUNDTRIP")
+@pytest.mark.parametrize("members", ROUND_TRIPS.values(), ids=ROUND_TRIPS.keys())
+def test_values_come_back_exactly_as_sent(api: ApiClient, items: Items, members: dict[str, Any]) -> None:
+    """ITEM-ROUNDTRIP: strings come back exactly as sent (no trimming, case change or normalisation),
+    numbers numerically equal, in the 201 and when read back."""
+    sent = {"description": None, **members}
+    response = api.post(ITEMS, body=members)
+    created = verify_item_response(response, 201, "CREATE-201", "POST /items")
+    verify_members(response, created, sent, "ITEM-ROUNDTRIP", "the 201 body of POST /items")
+    response = api.get(item_path(created["id"]))
+    read = verify_item_response(response, 200, "READ-200", f"GET /items/{created['id']}")
+    verify_members(response, read, sent, "ITEM-ROUNDTRIP", f"GET /items/{created['id']} after creating it")
+
+
+@pytest.mark.requirement("ITEM-ROUNDTRIP")
+def test_values_written_by_put_and_patch_come_back_exactly(api: ApiClient, items: Items) -> None:
+    """ITEM-ROUNDTRIP: accepted values come back unchanged after PUT and PATCH as well."""
+    item = items.create()
+    replaced = {"name": " Ωmega 𝄞 ", "price": 0.5, "description": "tab\there"}
+    response = api.put(item_path(item["id"]), body=replaced)
+    verify_members(
+        response,
+        verify_item_response(response, 200, "REPLACE-200", "PUT"),
+        replaced,
+        "ITEM-ROUNDTRIP",
+        "the 200 body of PUT",
+    )
+    patched = {"description": "  ünïcode 😀  "}
+    response = api.patch(item_path(item["id"]), body=patched)
+    verify_members(
+        response,
+        verify_item_response(response, 200, "UPDATE-200", "PATCH"),
+        patched,
+        "ITEM-ROUNDTRIP",
+        "the 200 body of PATCH",
+    )
+    response = api.get(item_path(item["id"]))
+    verify_members(
+        response,
+        verify_item_response(response, 200, "READ-200", "GET"),
+        {**replaced, **patched},
+        "ITEM-ROUNDTRIP",
+        "GET after PUT and PATCH",
+    )
+
+
+@pytest.mark.requirement("ITEM-ID-UNIQUE")
+def test_ids_are_unique_across_creates(items: Items) -> None:
+    """ITEM-ID-UNIQUE: ids are unique while the server runs."""
+    ids = [items.create()["id"] for _ in range(5)]
+    if len(set(ids)) != len(ids):
+        raise fail("ITEM-ID-UNIQUE", "five creates in a row", expected="five distinct ids", received=f"ids {ids}")
+
+
+@pytest.mark.requirement("ITEM-ID-UNIQUE")
+def test_the_highest_id_is_not_reused_after_its_item_is_deleted(items: Items) -> None:
+    """ITEM-ID-UNIQUE: ids are never reused, also after the item with the highest id is deleted."""
+    first = items.create()
+    highest = items.create()
+    items.delete(highest["id"])
+    again = items.create()
+    if again["id"] in (first["id"], highest["id"]):
+        raise fail(
+            "ITEM-ID-UNIQUE",
+            f"create after deleting item {highest['id']}, the newest",
+            expected=f"an id other than {first['id']} and {highest['id']}",
+            received=f"id {again['id']}",
+        )

@@ -1,0 +1,197 @@
+"""§5 Responses in general: JSON successes, error bodies, unknown paths and methods."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from conformance.client import ITEMS, ApiClient, item_path
+from conformance.items import Items
+from conformance.verify import (
+    fail,
+    verify_error_body,
+    verify_json_success,
+    verify_problem_details,
+    verify_status,
+)
+
+ItemMethods = {"GET", "PUT", "PATCH", "DELETE"}
+CollectionMethods = {"GET", "POST"}
+
+ERROR_CASES: dict[str, tuple[int, Callable[[ApiClient, Items], httpx.Response]]] = {
+    "400-bad-limit": (400, lambda api, items: api.get(ITEMS, params={"limit": "0"})),
+    "400-malformed-body": (400, lambda api, items: api.post(ITEMS, raw=b"{not json")),
+    "401-no-credentials": (401, lambda api, items: api.post(ITEMS, body=items.body(), auth=False)),
+    "404-missing-item": (404, lambda api, items: api.get(item_path(items.absent_id()))),
+    "404-unknown-path": (404, lambda api, items: api.get("/conformance-no-such-path")),
+    "422-invalid-body": (422, lambda api, items: api.post(ITEMS, body={"name": "", "price": -1})),
+}
+
+
+@pytest.mark.requirement("GEN-JSON")
+@pytest.mark.parametrize("operation", ["list", "read", "create", "replace", "update"])
+def test_every_200_and_201_is_application_json(api: ApiClient, items: Items, operation: str) -> None:
+    """GEN-JSON: every 200 and 201 has Content-Type: application/json and a JSON body."""
+    item = items.create()
+    response = {
+        "list": lambda: api.get(ITEMS),
+        "read": lambda: api.get(item_path(item["id"])),
+        "create": lambda: api.post(ITEMS, body=items.body()),
+        "replace": lambda: api.put(item_path(item["id"]), body=items.body()),
+        "update": lambda: api.patch(item_path(item["id"]), body={"price": 3}),
+    }[operation]()
+    verify_status(response, {200, 201}, "GEN-JSON", f"{operation} of an item")
+    verify_json_success(
+        response, f"the {response.status_code} to {response.request.method} {response.request.url.path}"
+    )
+
+
+@pytest.mark.requirement("ERR-BODY")
+@pytest.mark.parametrize(("status", "send"), ERROR_CASES.values(), ids=ERROR_CASES.keys())
+def test_every_4xx_has_a_json_object_with_a_string_detail(
+    api: ApiClient, items: Items, status: int, send: Callable[[ApiClient, Items], httpx.Response]
+) -> None:
+    """ERR-BODY: every 4xx has a JSON object body with a string member `detail`."""
+    response = send(api, items)
+    if response.status_code != status:
+        pytest.skip(f"expected a {status} to judge the body, got {response.status_code}; other tests judge the status")
+    verify_error_body(response, f"the {status} to {response.request.method} {response.request.url.path}")
+
+
+@pytest.mark.requirement("ERR-PROBLEM")
+@pytest.mark.parametrize(("status", "send"), ERROR_CASES.values(), ids=ERROR_CASES.keys())
+def test_every_4xx_is_problem_details(
+    api: ApiClient, items: Items, status: int, send: Callable[[ApiClient, Items], httpx.Response]
+) -> None:
+    """ERR-PROBLEM: 4xx bodies are RFC 9457 problem details: the media type, a matching `status`, a `title`."""
+    response = send(api, items)
+    if response.status_code != status:
+        pytest.skip(f"expected a {status} to judge the body, got {response.status_code}; other tests judge the status")
+    verify_problem_details(response, f"the {status} to {response.request.method} {response.request.url.path}")
+
+
+UNKNOWN_PATHS = ["/conformance-no-such-path", "/items-and-more", "/items/1/children", "/v2/items", "/ITEMS"]
+
+
+@pytest.mark.requirement("GEN-404")
+@pytest.mark.parametrize("path", UNKNOWN_PATHS)
+def test_a_path_outside_the_contract_gets_404(api: ApiClient, path: str) -> None:
+    """GEN-404: a path outside the contract gets 404."""
+    response = api.get(path)
+    verify_status(response, 404, "GEN-404", f"GET {path}")
+
+
+@pytest.mark.requirement("GEN-404")
+def test_a_trailing_slash_is_404_served_or_redirected(api: ApiClient) -> None:
+    """GEN-404: /items/ MAY be served as /items or redirected to it; otherwise it is 404."""
+    response = api.get(f"{ITEMS}/")
+    verify_status(response, {200, 301, 302, 307, 308, 404}, "GEN-404", "GET /items/")
+    if response.is_redirect:
+        location = response.headers.get("location", "")
+        if httpx.URL(str(response.request.url)).join(location).path != ITEMS:
+            raise fail(
+                "GEN-404",
+                "the redirect of GET /items/",
+                expected="a redirect to /items",
+                received=f"Location: {location!r}",
+                response=response,
+            )
+
+
+def verify_405(response: httpx.Response, defined: set[str], summary: str, unauthenticated: bool) -> None:
+    allowed = {405, 401} if unauthenticated else {405}
+    verify_status(response, allowed, "GEN-405", summary)
+    if response.status_code == 401:
+        return
+    listed = {method.strip().upper() for method in response.headers.get("allow", "").split(",") if method.strip()}
+    undefined = {response.request.method}
+    if not defined <= listed or listed & undefined:
+        raise fail(
+            "GEN-405",
+            summary,
+            expected=f"Allow listing {sorted(defined)} (HEAD/OPTIONS may be added)",
+            received=f"Allow: {response.headers.get('allow', '(none)')}",
+            response=response,
+        )
+
+
+@pytest.mark.requirement("GEN-405")
+def test_post_to_an_item_gets_405_with_allow(api: ApiClient, items: Items) -> None:
+    """GEN-405: a method the contract does not define on a contract path gets 405 listing the defined ones."""
+    item = items.create()
+    response = api.post(item_path(item["id"]), body=items.body())
+    verify_405(response, ItemMethods, f"POST /items/{item['id']}", unauthenticated=False)
+
+
+@pytest.mark.requirement("GEN-405")
+@pytest.mark.parametrize("method", ["PUT", "PATCH"])
+def test_bulk_writes_to_the_collection_get_405_with_allow(api: ApiClient, items: Items, method: str) -> None:
+    """GEN-405: PUT and PATCH on /items are not defined.
+
+    The body is not JSON on purpose: a server that wrongly implements a bulk write refuses it
+    instead of changing data the suite does not own.
+    """
+    items.create()
+    response = api.request(method, ITEMS, raw=b"{not json", headers={"Content-Type": "application/json"})
+    verify_405(response, CollectionMethods, f"{method} /items", unauthenticated=False)
+
+
+@pytest.mark.requirement("GEN-405")
+def test_delete_of_the_collection_gets_405_or_401(api: ApiClient) -> None:
+    """GEN-405: DELETE /items is not defined; sent without credentials, so 401 is acceptable too.
+
+    Never sent with credentials: on a server that wrongly implements it, it would delete everything.
+    """
+    response = api.delete(ITEMS, auth=False)
+    verify_405(response, CollectionMethods, "DELETE /items without credentials", unauthenticated=True)
+
+
+@pytest.mark.requirement("GEN-NO-5XX")
+@pytest.mark.parametrize(
+    "request_for",
+    [
+        lambda items: ("GET", f"{ITEMS}?limit=99999999999999999999", None),
+        lambda items: ("GET", f"{ITEMS}?offset=99999999999999999999", None),
+        lambda items: ("GET", f"{ITEMS}/99999999999999999999", None),
+        lambda items: ("GET", f"{ITEMS}?limit=%00", None),
+        lambda items: ("GET", f"{ITEMS}/%F0%9F%98%80", None),
+        lambda items: ("POST", ITEMS, b'{"name": "\\u0000", "price": 1}'),
+        lambda items: ("POST", ITEMS, b'{"name": "x", "price": 1e400}'),
+        lambda items: ("POST", ITEMS, b'{"name": "x", "price": 1' + b"0" * 400 + b"}"),
+        lambda items: ("POST", ITEMS, b'{"name": {"nested": [[[[[]]]]]}, "price": 1}'),
+        lambda items: ("POST", ITEMS, b"\xff\xfe\xfd"),
+        lambda items: ("PATCH", item_path(items.create()["id"]), b'{"price": -0.0}'),
+        lambda items: ("PUT", item_path(items.create()["id"]), b'{"name": "x", "price": 1, "description": {}}'),
+    ],
+    ids=[
+        "huge-limit",
+        "huge-offset",
+        "huge-id",
+        "nul-query",
+        "emoji-id",
+        "nul-in-name",
+        "price-overflow",
+        "price-400-digits",
+        "nested-name",
+        "not-utf8",
+        "negative-zero-price",
+        "object-description",
+    ],
+)
+def test_odd_but_well_formed_requests_never_get_a_5xx(
+    api: ApiClient, items: Items, request_for: Callable[[Items], tuple[str, str, bytes | None]]
+) -> None:
+    """GEN-NO-5XX: no well-formed HTTP request, valid for this contract or not, gets a 5xx."""
+    method, path, raw = request_for(items)
+    response = api.request(method, path, raw=raw, auth=method != "GET")
+    # Several of these are outside the contract (§8): only the absence of a 5xx is judged.
+    if response.status_code >= 500:
+        raise fail(
+            "GEN-NO-5XX",
+            f"{method} {path}",
+            expected="any status below 500",
+            received=f"status {response.status_code}",
+            response=response,
+        )
