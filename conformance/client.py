@@ -110,6 +110,8 @@ class ApiClient:
             self._count += 1
         try:
             response = self.http.send(request)
+        except httpx.LocalProtocolError:
+            raise  # The suite built a request HTTP cannot carry: a suite bug, not the target's.
         except httpx.TransportError as error:
             raise NoResponse(error, from_request(request, self.redactor)) from None
         response.extensions[REDACTOR_KEY] = self.redactor

@@ -161,9 +161,12 @@ class ConformanceRun:
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:
         report: pytest.TestReport = yield
         redactor = self.config.stash[REDACTOR]
-        if report.longrepr is not None:
-            # Tracebacks can quote request headers or echoed bodies: mask the token there too.
-            report.longrepr = redactor.text(str(report.longrepr))
+        # Tracebacks can quote request headers or echoed bodies: mask the token there too.
+        if isinstance(report.longrepr, tuple):  # a skip: (path, line, reason)
+            path, line, reason = report.longrepr
+            report.longrepr = (path, line, redactor.text(reason))
+        elif report.longrepr is not None and (text := str(report.longrepr)) != redactor.text(text):
+            report.longrepr = redactor.text(text)
         if report.failed and call.excinfo is not None:
             # A plain attribute travels from xdist workers to the controller with the report.
             report.conformance = failure_detail(requirement_ids(item), call.excinfo.value, redactor)  # type: ignore[attr-defined]

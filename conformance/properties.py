@@ -4,6 +4,7 @@ client (so the ledger guards them), and Schemathesis failures translated into re
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -88,20 +89,25 @@ def contract_schema(mode: str) -> BaseSchema:
     return schemathesis.openapi.from_path(contracts.OPENAPI, config=_config(mode))
 
 
-def _template(case: Case) -> tuple[str, str]:
-    return case.method.upper(), case.operation.path
+@dataclass
+class Sent:
+    response: httpx.Response
+    redirected: bool
+    """The write was redirected to an id the run owns or proved absent, so links no longer hold for it."""
 
 
-def send_case(api: ApiClient, items: Items, case: Case, scratch: dict[str, int]) -> httpx.Response:
+def send_case(api: ApiClient, items: Items, case: Case, scratch: dict[str, int]) -> Sent:
     """Sends a generated case through the suite's client.
 
     A write aimed at an id the run does not own is redirected to one it does (a scratch item) or
     to one it proved absent, chosen by the generated id so that a seed replays the same run.
     """
-    method, _ = _template(case)
+    method = case.method.upper()
     path = case.formatted_path
     item_id = path_item_id(path)
-    if method in {"PUT", "PATCH", "DELETE"} and item_id is not None and not api.ledger.may_write(item_id):
+    redirected = method in {"PUT", "PATCH", "DELETE"} and item_id is not None and not api.ledger.may_write(item_id)
+    if redirected:
+        assert item_id is not None
         target = _scratch_item(items, scratch) if item_id % 2 == 0 else items.absent_id()
         case.path_parameters = {**case.path_parameters, "item_id": target}
         path = item_path(target)
@@ -112,7 +118,8 @@ def send_case(api: ApiClient, items: Items, case: Case, scratch: dict[str, int])
         raw = case.body
     else:
         raw = json.dumps(case.body).encode("utf-8")
-    return api.request(method, path, params=case.query or None, headers=headers, raw=raw, auth=True)
+    response = api.request(method, path, params=case.query or None, headers=headers, raw=raw, auth=True)
+    return Sent(response, redirected)
 
 
 def _scratch_item(items: Items, scratch: dict[str, int]) -> int:

@@ -87,6 +87,11 @@ def build_settings(
     url = _base_url(base_url if base_url is not None else os.environ.get(BASE_URL_ENV))
     if fault and url is not None:
         raise SettingsError("--fault applies to the in-process reference app, not to --base-url")
+    if fault:
+        from target_app.faults import FAULTS
+
+        if fault not in FAULTS:
+            raise SettingsError(f"unknown --fault {fault!r}; known faults: {', '.join(sorted(FAULTS))}")
     return RunSettings(
         base_url=url,
         token=token if token is not None else os.environ.get(TOKEN_ENV) or None,

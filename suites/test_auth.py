@@ -21,7 +21,8 @@ from conformance.verify import (
 
 WRITES = ["POST", "PUT", "PATCH", "DELETE"]
 BAD_CREDENTIALS: dict[str, str] = {
-    "empty-token": "Bearer ",
+    # No trailing space: HTTP strips it from field values (RFC 9110 §5.5), so "Bearer " is "Bearer".
+    "empty-token": "Bearer",
     "unknown-token": "Bearer conformance-unknown-token-7f3a9c",
     "basic-scheme": "Basic " + base64.b64encode(b"conformance:secret").decode(),
 }

@@ -28,7 +28,7 @@ def scratch() -> dict[str, int]:
 def test_valid_requests_are_accepted_as_documented(
     case: Case, api: ApiClient, items: Items, scratch: dict[str, int]
 ) -> None:
-    validate(case, send_case(api, items, case, scratch))
+    validate(case, send_case(api, items, case, scratch).response)
 
 
 @pytest.mark.requirement(*GENERAL, "VALID-422", "LIST-PARAMS-400", "PATH-ID")
@@ -36,4 +36,4 @@ def test_valid_requests_are_accepted_as_documented(
 def test_invalid_requests_are_refused_as_documented(
     case: Case, api: ApiClient, items: Items, scratch: dict[str, int]
 ) -> None:
-    validate(case, send_case(api, items, case, scratch))
+    validate(case, send_case(api, items, case, scratch).response)

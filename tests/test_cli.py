@@ -1,0 +1,43 @@
+"""`conformance run` refuses what cannot make a run with one clear line and exit 2, before any request."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_conformance
+from tests.servers.running import free_port
+
+BAD_OPTIONS = {
+    "level": (["--level", "maybe"], "--level must be 'must' or 'should'"),
+    "seed": (["--seed", "abc"], "--seed must be an integer"),
+    "max-examples": (["--max-examples", "0"], "--max-examples must be at least 1"),
+    "url-scheme": (["--base-url", "ftp://example.test"], "--base-url must be an http(s) URL"),
+    "url-garbage": (["--base-url", "not a url"], "--base-url must be an http(s) URL"),
+    "timeout": (["--request-timeout", "soon"], "--request-timeout must be a number"),
+    "fault-over-http": (["--fault", "validation-400", "--base-url", "http://127.0.0.1:9"], "--fault applies"),
+    "unknown-fault": (["--fault", "no-such-fault"], "unknown --fault 'no-such-fault'"),
+}
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_OPTIONS.values(), ids=BAD_OPTIONS.keys())
+def test_a_bad_option_is_one_line_and_exit_2(args: list[str], message: str, tmp_path: Path) -> None:
+    result = run_conformance(*args, workdir=tmp_path)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("conformance: ")
+    assert message in lines[0]
+    assert not result.report_dir.exists()
+
+
+def test_an_unreachable_target_is_one_line_and_exit_2_within_seconds(tmp_path: Path) -> None:
+    started = time.monotonic()
+    result = run_conformance("--base-url", f"http://127.0.0.1:{free_port()}", "--token", "t", workdir=tmp_path)
+    assert result.exit_code == 2
+    assert "cannot reach http://127.0.0.1" in result.output
+    assert "passed" not in result.output
+    assert "failed" not in result.output
+    assert time.monotonic() - started < 30

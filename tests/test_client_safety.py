@@ -1,0 +1,106 @@
+"""The client the suites talk through: it writes only to items the run owns, and never shows the token."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from conformance.client import ApiClient, UnsafeWrite, exchange_of, path_item_id
+from conformance.ledger import Ledger
+from conformance.redaction import Redactor
+
+TOKEN = "tok-secret-0a1b2c3d4e"
+
+
+def make_client(handler: httpx.MockTransport | None = None) -> tuple[ApiClient, list[httpx.Request]]:
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        if request.method == "POST":
+            return httpx.Response(201, json={"id": 7, "name": "n", "price": 1, "description": None})
+        if request.method == "PUT" and request.url.path == "/items/1900000000":
+            return httpx.Response(200, json={"id": 1900000000, "name": "n", "price": 1, "description": None})
+        if request.method == "GET":
+            return httpx.Response(404, json={"detail": "no"})
+        return httpx.Response(204)
+
+    http = httpx.Client(base_url="http://target.test", transport=handler or httpx.MockTransport(answer))
+    return ApiClient(http, token=TOKEN, ledger=Ledger(), redactor=Redactor([TOKEN])), sent
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
+@pytest.mark.parametrize("path", ["/items/5", "/items/05", "/items/+5", "/items/5.0", "/items/5e0"])
+def test_a_write_to_an_item_the_run_did_not_create_is_never_sent(method: str, path: str) -> None:
+    api, sent = make_client()
+    with pytest.raises(UnsafeWrite):
+        api.request(method, path, body={"price": 1})
+    assert sent == []
+
+
+def test_created_and_proven_absent_ids_may_be_written() -> None:
+    api, sent = make_client()
+    api.post("/items", body={"name": "n", "price": 1})
+    api.get("/items/1900000000")
+    api.patch("/items/7", body={"price": 2})
+    api.delete("/items/1900000000")
+    assert [request.method for request in sent] == ["POST", "GET", "PATCH", "DELETE"]
+
+
+def test_an_upsert_into_an_absent_id_makes_that_item_the_runs_to_clean_up() -> None:
+    api, _ = make_client()
+    api.get("/items/1900000000")
+    api.put("/items/1900000000", body={"name": "n", "price": 1})
+    assert api.ledger.alive() == [1900000000]
+
+
+def test_a_delete_takes_the_item_out_of_the_cleanup_list() -> None:
+    api, _ = make_client()
+    api.post("/items", body={"name": "n", "price": 1})
+    api.delete("/items/7")
+    assert api.ledger.alive() == []
+    assert api.ledger.owns(7)
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/items/5", 5),
+        ("/items/05", 5),
+        ("/items/+5", 5),
+        ("/items/5.0", 5),
+        ("/items/1e1", 10),
+        ("/items/abc", None),
+        ("/items/0", None),
+        ("/items/-1", None),
+        ("/items/1.5", None),
+        ("/items", None),
+        ("/items/inf", None),
+        ("/items/nan", None),
+    ],
+)
+def test_ids_are_read_as_a_lenient_server_would(path: str, expected: int | None) -> None:
+    assert path_item_id(path) == expected
+
+
+def test_evidence_and_reproduction_never_show_the_token() -> None:
+    def echo(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(400, json={"detail": f"bad: {request.headers['authorization']}"})
+
+    api, _ = make_client(httpx.MockTransport(echo))
+    exchange = exchange_of(api.post("/items", body={"name": "n", "price": 1}))
+    rendered = exchange.render() + json.dumps(exchange.to_dict())
+    assert TOKEN not in rendered
+    assert "Bearer ***" in rendered
+    assert '-H "authorization: Bearer ${CONFORMANCE_TOKEN}"' in exchange.curl
+
+
+def test_long_bodies_are_cut_with_their_size_shown() -> None:
+    api, _ = make_client(httpx.MockTransport(lambda request: httpx.Response(200, content=b"x" * 10_000)))
+    exchange = exchange_of(api.get("/items"))
+    assert exchange.response is not None
+    assert exchange.response.truncated
+    assert exchange.response.body_size == 10_000
+    assert "[10000 bytes in all, first 4096 shown]" in exchange.render()
