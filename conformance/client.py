@@ -6,6 +6,7 @@ import json
 import math
 import re
 import threading
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -50,6 +51,16 @@ def item_path(item_id: int | str) -> str:
     return f"{ITEMS}/{item_id}"
 
 
+def operation_of(method: str, path: str) -> str:
+    """The contract operation a request addresses, as `METHOD /items` or `METHOD /items/{id}`."""
+    bare = path.split("?", 1)[0]
+    if bare == ITEMS:
+        return f"{method} {ITEMS}"
+    if _ITEM_PATH.match(bare):
+        return f"{method} {ITEMS}/{{id}}"
+    return f"{method} (outside the contract)"
+
+
 def path_item_id(path: str) -> int | None:
     """The item id a server might read from this path, counting forms like `05`, `+5` or `5.0` (§8)."""
     match = _ITEM_PATH.match(path)
@@ -77,6 +88,8 @@ class ApiClient:
         self.redactor = redactor
         self._count = 0
         self._lock = threading.Lock()
+        self.observed: Counter[tuple[str, int]] = Counter()
+        """(operation, status) for every response: which documented codes a run actually saw."""
 
     @property
     def request_count(self) -> int:
@@ -115,6 +128,8 @@ class ApiClient:
         except httpx.TransportError as error:
             raise NoResponse(error, from_request(request, self.redactor)) from None
         response.extensions[REDACTOR_KEY] = self.redactor
+        with self._lock:
+            self.observed[(operation_of(method, path), response.status_code)] += 1
         self._record(method, path, response)
         return response
 

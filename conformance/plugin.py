@@ -14,6 +14,7 @@ import pytest
 from conformance.catalog import load_catalog
 from conformance.client import ITEMS, ApiClient, NoResponse, item_path
 from conformance.console import print_summary
+from conformance.html_report import write_html_report
 from conformance.items import Items
 from conformance.ledger import Ledger
 from conformance.redaction import TOKEN_ENV, Redactor
@@ -28,7 +29,7 @@ from conformance.settings import (
     activate,
     build_settings,
 )
-from conformance.summary import RunSummary, write_json_summary
+from conformance.summary import RunSummary, to_dict, write_json_summary
 from conformance.target import OpenTarget, open_target
 from conformance.violations import ContractViolation
 
@@ -79,7 +80,7 @@ def pytest_configure(config: pytest.Config) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     config.stash[SETTINGS] = settings
     config.stash[REDACTOR] = Redactor([settings.token] if settings.token else [])
-    config.stash[FACTS] = {"requests": 0, "created": 0, "leftovers": []}
+    config.stash[FACTS] = {"requests": 0, "created": 0, "leftovers": [], "observed": {}}
     config.pluginmanager.register(ConformanceRun(config, settings), "conformance-run")
 
 
@@ -205,6 +206,10 @@ class ConformanceRun:
             into["requests"] += facts["requests"]
             into["created"] += facts["created"]
             into["leftovers"] += facts["leftovers"]
+            for operation, statuses in facts["observed"].items():
+                merged = into["observed"].setdefault(operation, {})
+                for status, count in statuses.items():
+                    merged[status] = merged.get(status, 0) + count
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
@@ -221,7 +226,10 @@ class ConformanceRun:
             finished=time.time(),
             workers=int(getattr(self.config.option, "numprocesses", 0) or 0),
         )
-        write_json_summary(summary, Path(self.settings.report_dir) / "conformance.json")
+        data = to_dict(summary)
+        report_dir = Path(self.settings.report_dir)
+        write_json_summary(data, report_dir / "conformance.json")
+        write_html_report(data, report_dir / "conformance.html")
         if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
             session.exitstatus = int(self.judgement.exit_code)
         else:
@@ -263,6 +271,8 @@ def api(target: OpenTarget, pytestconfig: pytest.Config) -> Iterator[ApiClient]:
     facts["leftovers"] = _clean_up(client)
     facts["requests"] = client.request_count
     facts["created"] = ledger.created_count
+    for (operation, status), count in client.observed.items():
+        facts["observed"].setdefault(operation, {})[str(status)] = count
 
 
 def _clean_up(api: ApiClient) -> list[int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -13,6 +14,7 @@ from typing import Any
 
 import contracts
 from conformance import __version__
+from conformance.catalog import load_catalog
 from conformance.results import Judgement, Outcome, Status, TestOutcome
 from conformance.settings import RunSettings
 
@@ -67,6 +69,40 @@ def manifest(summary: RunSummary) -> dict[str, Any]:
     }
 
 
+def documented_statuses() -> dict[str, list[str]]:
+    """`METHOD /items` or `METHOD /items/{id}` to the status codes the contract documents for it."""
+    document = json.loads(contracts.OPENAPI.read_text(encoding="utf-8"))
+    return {
+        f"{method.upper()} {re.sub(r'{[^}]+}', '{id}', path)}": sorted(operation["responses"])
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    }
+
+
+def operations_table(observed: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
+    """Each documented status code with how often the run saw it (0 is shown, not hidden), plus the rest."""
+    rows = []
+    for operation, statuses in documented_statuses().items():
+        seen = observed.get(operation, {})
+        rows.append(
+            {
+                "operation": operation,
+                "documented": {status: seen.get(status, 0) for status in statuses},
+                "undocumented": {status: count for status, count in sorted(seen.items()) if status not in statuses},
+            }
+        )
+    others = {
+        operation: statuses
+        for operation, statuses in observed.items()
+        if operation not in {row["operation"] for row in rows}
+    }
+    rows += [
+        {"operation": operation, "documented": {}, "undocumented": dict(sorted(statuses.items()))}
+        for operation, statuses in sorted(others.items())
+    ]
+    return rows
+
+
 def to_dict(summary: RunSummary) -> dict[str, Any]:
     judgement = summary.judgement
     requirement_counts = {status.value: 0 for status in Status}
@@ -81,6 +117,10 @@ def to_dict(summary: RunSummary) -> dict[str, Any]:
         "exit_code": int(judgement.exit_code),
         "reason": judgement.reason,
         "target": summary.settings.target_label,
+        "sections": [
+            {"key": section.key, "number": section.number, "title": section.title}
+            for section in load_catalog().sections
+        ],
         "counts": {"requirements": requirement_counts, "tests": test_counts},
         "requirements": [
             {
@@ -105,11 +145,12 @@ def to_dict(summary: RunSummary) -> dict[str, Any]:
             }
             for outcome in summary.outcomes
         ],
+        "operations": operations_table(summary.facts["observed"]),
         "leftovers": sorted(summary.facts["leftovers"]),
         "manifest": manifest(summary),
     }
 
 
-def write_json_summary(summary: RunSummary, path: Path) -> None:
+def write_json_summary(data: dict[str, Any], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(to_dict(summary), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -13,7 +13,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from target_app.auth import BearerAuth, tokens_from_env
-from target_app.errors import EXCEPTION_HANDLERS
+from target_app.errors import EXCEPTION_HANDLERS, problem_for_every_error
 from target_app.openapi import ContractJsonPlugin
 from target_app.routes import ItemController, answer_options
 from target_app.store import ItemStore
@@ -39,6 +39,9 @@ def create_app(tokens: Iterable[str] | None = None, faults: Iterable[str] = ()) 
     No token is ever accepted that was not configured one of these two ways. `faults` names
     deliberate bugs from target_app.faults, for proving that the suites catch them.
     """
+    if isinstance(tokens, str):
+        # A lone string would be read as one-character tokens: refuse the mistake, do not guess.
+        raise TypeError("tokens must be a collection of strings, not a string")
     parts = AppParts(store=ItemStore(), auth=BearerAuth(tokens_from_env() if tokens is None else tokens))
     if faults:
         from target_app.faults import inject
@@ -49,6 +52,7 @@ def create_app(tokens: Iterable[str] | None = None, faults: Iterable[str] = ()) 
         route_handlers=[ItemController],
         dependencies={"store": Provide(lambda: store, use_cache=True, sync_to_thread=False)},
         before_request=answer_options,
+        after_request=problem_for_every_error,
         exception_handlers=parts.exception_handlers,
         middleware=parts.middleware,
         state=State({"auth": parts.auth}),

@@ -55,6 +55,14 @@ def unexpected_exception_to_problem(request: Request, exc: Exception) -> Respons
     return problem_response(500, "The server failed to handle the request.")
 
 
+async def problem_for_every_error(response: Response) -> Response:
+    """Litestar's /schema router answers unknown pages itself with an HTML 404, bypassing the
+    exception handlers; every error the app sends is problem details all the same."""
+    if response.status_code >= 400 and response.media_type != PROBLEM_JSON:
+        return problem_response(response.status_code, HTTPStatus(response.status_code).phrase)
+    return response
+
+
 EXCEPTION_HANDLERS = {
     HTTPException: http_exception_to_problem,
     Exception: unexpected_exception_to_problem,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, ClassVar, TypeVar
 
 from litestar import Controller, Request, Response, delete, get, patch, post, put
@@ -38,13 +39,35 @@ NOT_FOUND = {404: _error("No item with this id")}
 UNPROCESSABLE = {422: _error("The body does not match its schema")}
 
 
+def _not_json(constant: str) -> None:
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _int_or_float(digits: str) -> int | float:
+    # Python refuses int() of more than 4300 digits; such a number is still well-formed JSON.
+    try:
+        return int(digits)
+    except ValueError:
+        return float(digits)
+
+
+def read_json(raw: bytes) -> object:
+    """The body as JSON (RFC 8259: UTF-8 text), or 400: syntax errors, truncation, emptiness, a byte
+    order mark, NaN and Infinity, nesting deeper than the parser goes, and strings no UTF-8 response
+    could carry back (lone surrogates)."""
+    try:
+        document = json.loads(raw.decode("utf-8"), parse_constant=_not_json, parse_int=_int_or_float)
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except (ValueError, RecursionError):
+        raise ClientException(detail="The request body is not well-formed JSON.") from None
+    return document
+
+
 def parse_body(raw: bytes, model: type[Body]) -> Body:
     """Strict validation: 400 for JSON that is not well-formed, 422 for a schema mismatch."""
     try:
-        return model.model_validate_json(raw, strict=True)
+        return model.model_validate(read_json(raw), strict=True)
     except ValidationError as exc:
-        if any(error["type"] == "json_invalid" for error in exc.errors()):
-            raise ClientException(detail="The request body is not well-formed JSON.") from None
         raise UnprocessableBody.from_validation_error(exc) from None
 
 
