@@ -9,9 +9,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from conformance.console import VERDICT_TITLES
 
-FAILURES_IN_FULL = 20
+FAILURES_IN_FULL = 10
 """Per requirement, failures shown with their exchange; the rest are listed one line each."""
-BODY_SHOWN = 2048
+BODY_SHOWN = 1024
 """Characters of a body shown in the HTML (the JSON keeps up to the client's limit)."""
 
 _environment = Environment(

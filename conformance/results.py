@@ -72,6 +72,31 @@ class Judgement:
         ]
 
 
+EVIDENCE_IN_FULL = 25
+"""Per requirement, failures that keep their whole exchange; later ones keep its status, sizes and curl line."""
+
+
+def _without_bodies(violation: dict[str, Any]) -> dict[str, Any]:
+    exchange = violation.get("exchange")
+    if not exchange:
+        return violation
+    slim = {key: exchange[key] for key in ("method", "url", "status", "reason", "curl")}
+    for side in ("request", "response"):
+        if exchange.get(side):
+            slim[side] = {"headers": [], "body": "", "body_size": exchange[side]["body_size"], "truncated": True}
+    return {**violation, "exchange": slim}
+
+
+def _failure(requirement_id: str, outcome: TestOutcome, full: bool) -> dict[str, Any]:
+    violations = [violation for violation in outcome.violations if requirement_id in violation["requirements"]]
+    if not full:
+        violations = [_without_bodies(violation) for violation in violations]
+    failure: dict[str, Any] = {"test": outcome.nodeid, "violations": violations}
+    if not violations:
+        failure["message"] = outcome.message
+    return failure
+
+
 def requirement_results(catalog: Catalog, outcomes: list[TestOutcome]) -> list[RequirementResult]:
     results = []
     for requirement in catalog.requirements:
@@ -81,16 +106,9 @@ def requirement_results(catalog: Catalog, outcomes: list[TestOutcome]) -> list[R
             for outcome in outcomes
             if requirement.id in outcome.requirements or requirement.id in outcome.failed_requirements
         ]
+        failing = [outcome for outcome in citing if requirement.id in outcome.failed_requirements]
         failures = [
-            {
-                "test": outcome.nodeid,
-                "message": outcome.message,
-                "violations": [
-                    violation for violation in outcome.violations if requirement.id in violation["requirements"]
-                ],
-            }
-            for outcome in citing
-            if requirement.id in outcome.failed_requirements
+            _failure(requirement.id, outcome, full=index < EVIDENCE_IN_FULL) for index, outcome in enumerate(failing)
         ]
         if failures:
             status = Status.FAILED

@@ -39,6 +39,12 @@ def _version(package: str) -> str | None:
         return None
 
 
+def first_line(message: str, limit: int = 300) -> str:
+    """A test's message in the test list; the full evidence is under its requirements."""
+    line = message.strip().split("\n", 1)[0]
+    return line if len(line) <= limit else f"{line[: limit - 1]}…"
+
+
 def contract_sha256() -> str:
     return hashlib.sha256(contracts.OPENAPI.read_bytes()).hexdigest()
 
@@ -140,7 +146,7 @@ def to_dict(summary: RunSummary) -> dict[str, Any]:
                 "requirements": list(outcome.requirements),
                 "outcome": outcome.outcome.value,
                 "failed_requirements": list(outcome.failed_requirements),
-                "message": outcome.message,
+                "message": first_line(outcome.message),
                 "duration_s": round(outcome.duration, 4),
             }
             for outcome in summary.outcomes
@@ -153,4 +159,4 @@ def to_dict(summary: RunSummary) -> dict[str, Any]:
 
 def write_json_summary(data: dict[str, Any], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -5,3 +5,4 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OPENAPI = HERE / "openapi.json"
 REQUIREMENTS = HERE / "requirements.toml"
+REPORT_SCHEMA = HERE / "conformance-report.schema.json"

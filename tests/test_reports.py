@@ -1,0 +1,149 @@
+"""What a run writes: the HTML report, the JSON summary and JUnit XML, from real runs."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import contracts
+from conformance.catalog import load_catalog
+from tests.conftest import RunResult, run_conformance
+
+TOKEN = "Recognisable-Token-4242-do-not-leak"
+REPO_REPORTS = Path(__file__).resolve().parents[1] / "reports"
+BROWSER_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="module")
+def faulty_run(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
+    """A non-conformant run made with a recognisable token, so every output can be searched for it."""
+    return run_conformance(
+        "--fault",
+        "validation-400",
+        "--token",
+        TOKEN,
+        "--max-examples",
+        "5",
+        workdir=tmp_path_factory.mktemp("faulty-run"),
+    )
+
+
+def html_of(run: RunResult) -> str:
+    return (run.report_dir / "conformance.html").read_text(encoding="utf-8")
+
+
+def test_every_run_writes_the_three_reports(reference_run: RunResult, faulty_run: RunResult) -> None:
+    for run in (reference_run, faulty_run):
+        assert {path.name for path in run.report_dir.iterdir()} >= {"conformance.html", "conformance.json", "junit.xml"}
+
+
+def test_the_json_summary_follows_its_published_schema(reference_run: RunResult, faulty_run: RunResult) -> None:
+    schema = json.loads(contracts.REPORT_SCHEMA.read_text(encoding="utf-8"))
+    for run in (reference_run, faulty_run):
+        jsonschema.validate(run.summary, schema)
+    assert [entry["id"] for entry in reference_run.summary["requirements"]] == list(load_catalog().ids)
+
+
+def test_the_html_of_a_conformant_run(reference_run: RunResult) -> None:
+    html = html_of(reference_run)
+    assert '<header class="banner v-fully-conformant"' in html
+    assert "FULLY CONFORMANT" in html
+    assert 'id="failures"' not in html
+    for requirement_id in load_catalog().ids:
+        assert f'id="req-{requirement_id}"' in html, requirement_id
+    assert "reference app, in-process" in html
+
+
+def test_the_html_of_a_faulty_run_leads_with_failures_and_their_evidence(faulty_run: RunResult) -> None:
+    html = html_of(faulty_run)
+    assert faulty_run.summary["verdict"] == "non-conformant"
+    assert "NON-CONFORMANT" in html
+    failures_at, matrix_at = html.index('id="failures"'), html.index('id="requirements"')
+    assert failures_at < matrix_at, "failures come before the requirement matrix"
+    failures = html[failures_at:matrix_at]
+    assert "VALID-422" in failures
+    assert "<dt>expected</dt><dd>status 422</dd>" in failures
+    assert "received</dt><dd>status 400 Bad Request</dd>" in failures
+    assert "HTTP exchange: POST http://testserver.local/items → 400" in failures
+    assert "curl -i -X POST http://testserver.local/items" in failures
+    assert "Bearer ***" in failures
+
+
+def test_documented_codes_never_received_are_shown_not_hidden(reference_run: RunResult) -> None:
+    rows = {row["operation"]: row for row in reference_run.summary["operations"]}
+    assert set(rows["POST /items"]["documented"]) == {"201", "400", "401", "422"}
+    assert rows["GET /items/{id}"]["documented"]["404"] > 0
+    # No request to GET /items/{id} can get a 400 from the reference: shown with a count of 0.
+    assert rows["GET /items/{id}"]["documented"]["400"] == 0
+    assert 'class="zero">400 (0)</span>' in html_of(reference_run)
+
+
+def test_the_token_appears_in_no_output(faulty_run: RunResult) -> None:
+    written = faulty_run.everything_written()
+    assert TOKEN not in written
+    assert "${CONFORMANCE_TOKEN}" in written, "curl lines name the variable instead"
+
+
+def test_the_html_loads_nothing_from_outside(reference_run: RunResult, faulty_run: RunResult) -> None:
+    for run in (reference_run, faulty_run):
+        html = html_of(run)
+        assert re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html, re.IGNORECASE) == []
+        assert "<link" not in html
+        assert "@import" not in html
+        assert "url(" not in html
+
+
+def test_junit_names_the_requirements_of_every_test_case(faulty_run: RunResult) -> None:
+    root = ElementTree.parse(faulty_run.report_dir / "junit.xml").getroot()
+    cases = root.findall(".//testcase")
+    assert len(cases) == len(faulty_run.summary["tests"])
+    for case in cases:
+        properties = {p.get("name"): p.get("value") for p in case.findall("./properties/property")}
+        assert properties.get("requirements"), case.get("name")
+    failed = [case for case in cases if case.find("failure") is not None]
+    assert any("VALID-422" in (case.find("failure").get("message") or "") for case in failed)  # type: ignore[union-attr]
+
+
+def test_the_console_ends_with_the_summary_table(faulty_run: RunResult) -> None:
+    assert "verdict: NON-CONFORMANT (exit 1)" in faulty_run.output
+    assert "failed requirements: " in faulty_run.output
+    assert "§4 Validation" in faulty_run.output
+
+
+def test_the_report_renders_in_a_real_browser(faulty_run: RunResult) -> None:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Chromium is not installed here (.ci/run installs Debian's chromium)")
+    page = (faulty_run.report_dir / "conformance.html").as_uri()
+    dom = subprocess.run(
+        [chromium, *BROWSER_FLAGS, "--dump-dom", page], capture_output=True, text=True, timeout=120, check=False
+    ).stdout
+    assert re.search(r'data-render-ms="\d+"', dom), "the page's load handler did not run"
+    assert "NON-CONFORMANT" in dom
+    assert dom.count('<tr id="req-') == len(load_catalog().ids)
+    REPO_REPORTS.mkdir(exist_ok=True)
+    screenshot = REPO_REPORTS / "conformance-screenshot.png"
+    screenshot.unlink(missing_ok=True)
+    subprocess.run(
+        [chromium, *BROWSER_FLAGS, f"--screenshot={screenshot}", "--window-size=1280,1600", page],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert screenshot.stat().st_size > 10_000
