@@ -1,4 +1,5 @@
-"""`conformance run`: the suites against a target, with a verdict and an exit code that gate CI.
+"""`conformance run`: the suites against a target, with a verdict and an exit code that gate CI;
+`conformance selftest`: the suites against the reference app and each of its known faults.
 
 Exit codes: 0 conformant (every MUST passes; every SHOULD too with --level should),
 1 non-conformant, 2 could not judge (bad options, target unreachable, tests could not run).
@@ -13,8 +14,10 @@ from pathlib import Path
 import pytest
 
 import suites
+from conformance import selftest
 from conformance.redaction import TOKEN_ENV
 from conformance.results import ExitCode
+from conformance.selftest import SELFTEST_MAX_EXAMPLES
 from conformance.settings import (
     BASE_URL_ENV,
     DEFAULT_MAX_EXAMPLES,
@@ -44,6 +47,16 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--fault", help="in-process only: inject a named fault into the reference app (self-test)")
     run.add_argument("-n", "--workers", default=None, help="parallel workers (pytest-xdist), e.g. 2 or auto")
     run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after --: extra pytest arguments (e.g. -k auth)")
+    selftest = commands.add_parser("selftest", help="prove the suites: run them against the reference and every fault")
+    selftest.add_argument("--fault", action="append", dest="faults", help="only this fault (repeatable)")
+    selftest.add_argument(
+        "--max-examples",
+        type=int,
+        default=SELFTEST_MAX_EXAMPLES,
+        help="generated cases per operation in each run (default: %(default)s)",
+    )
+    selftest.add_argument("-j", "--jobs", type=int, default=None, help="runs at once (default: the number of cores)")
+    selftest.add_argument("--report-dir", default="reports", help="where selftest.html/.json go (default: %(default)s)")
     return parser
 
 
@@ -82,6 +95,11 @@ def pytest_arguments(args: argparse.Namespace) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "selftest":
+        if args.max_examples < 1 or (args.jobs is not None and args.jobs < 1):
+            print("conformance: --max-examples and --jobs must be at least 1", file=sys.stderr)
+            return int(ExitCode.COULD_NOT_JUDGE)
+        return selftest.main(args.faults, args.max_examples, args.jobs, args.report_dir)
     try:
         # Checked here as well as in the plugin, so a bad option is one line before anything starts.
         build_settings(

@@ -52,3 +52,8 @@ def render_html(data: dict[str, Any]) -> str:
 def write_html_report(data: dict[str, Any], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_html(data), encoding="utf-8")
+
+
+def write_selftest_report(data: dict[str, Any], path: Path) -> None:
+    html = _environment.get_template("selftest.html.j2").render(data=data, s=data["summary"])
+    path.write_text(html, encoding="utf-8")

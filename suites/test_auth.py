@@ -12,6 +12,7 @@ import pytest
 from conformance.client import ITEMS, ApiClient, Auth, item_path
 from conformance.items import Items
 from conformance.verify import (
+    fail,
     verify_bearer_challenge,
     verify_item_response,
     verify_not_created,
@@ -145,4 +146,12 @@ def test_a_401_carries_a_bearer_challenge(api: ApiClient, items: Items, auth: Au
 def test_the_scheme_name_is_case_insensitive(api: ApiClient, items: Items, scheme: str) -> None:
     """AUTH-SCHEME-CASE: the scheme name is matched case-insensitively (RFC 9110 §11.1)."""
     response = api.post(ITEMS, body=items.body(), auth=f"{scheme} {api.token}")
-    verify_item_response(response, 201, "AUTH-SCHEME-CASE", f"POST with scheme {scheme!r}")
+    if response.status_code == 401:
+        raise fail(
+            "AUTH-SCHEME-CASE",
+            f"POST with scheme {scheme!r} and the configured token",
+            expected="the token accepted",
+            received="status 401",
+            response=response,
+        )
+    verify_item_response(response, 201, "CREATE-201", f"POST with scheme {scheme!r}")

@@ -22,6 +22,9 @@ def _parser() -> argparse.ArgumentParser:
         "--token", action="append", default=[], help=f"an accepted bearer token (repeatable; default: ${TOKENS_ENV})"
     )
     parser.add_argument("--dev-token", action="store_true", help="generate a random token for this run and print it")
+    parser.add_argument(
+        "--fault", action="append", default=[], help="switch on a deliberate bug from target_app/faults.py (repeatable)"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     export = commands.add_parser("export-contract", help="write the OpenAPI document the app serves")
     export.add_argument("--output", type=Path, default=contracts.OPENAPI, help="default: %(default)s")
@@ -46,7 +49,7 @@ def export_contract(output: Path, check: bool) -> int:
     return 0
 
 
-def serve(host: str, port: int, tokens: list[str], dev_token: bool) -> int:
+def serve(host: str, port: int, tokens: list[str], dev_token: bool, faults: list[str]) -> int:
     import uvicorn
 
     from target_app.app import create_app
@@ -60,8 +63,15 @@ def serve(host: str, port: int, tokens: list[str], dev_token: bool) -> int:
         print(
             f"no bearer token configured (--token, --dev-token or ${TOKENS_ENV}): every write will get 401", flush=True
         )
+    try:
+        app = create_app(tokens=accepted, faults=faults)
+    except ValueError as error:
+        print(f"target_app: {error}", file=sys.stderr)
+        return 2
+    if faults:
+        print(f"FAULTS SWITCHED ON: {', '.join(faults)} (this server is deliberately wrong)", flush=True)
     print(f"Items API reference app on http://{host}:{port} (contract at /schema/openapi.json)", flush=True)
-    uvicorn.run(create_app(tokens=accepted), host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
 
 
@@ -69,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "export-contract":
         return export_contract(args.output, args.check)
-    return serve(args.host, args.port, args.token, args.dev_token)
+    return serve(args.host, args.port, args.token, args.dev_token, args.fault)
 
 
 if __name__ == "__main__":

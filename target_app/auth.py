@@ -44,7 +44,7 @@ class BearerAuth:
         presented = token.strip().encode()
         return any(hmac.compare_digest(presented, accepted) for accepted in self._tokens)
 
-    def guard(self, connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    async def guard(self, connection: ASGIConnection, _: BaseRouteHandler) -> None:
         if not self.accepts(connection.headers.get("authorization")):
             error = ', error="invalid_token"' if "authorization" in connection.headers else ""
             raise NotAuthorizedException(

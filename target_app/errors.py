@@ -6,13 +6,17 @@ import logging
 from http import HTTPStatus
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException
+from litestar.exceptions import ClientException, HTTPException
 from pydantic import ValidationError
 
 from target_app.models import FieldError, Problem
 
 PROBLEM_JSON = "application/problem+json"
 logger = logging.getLogger(__name__)
+
+
+class MalformedBody(ClientException):
+    """A body that is not well-formed JSON (VALID-400)."""
 
 
 class UnprocessableBody(HTTPException):

@@ -1,21 +1,31 @@
-"""Deliberate, realistic implementation bugs, one per name, for proving that the suites catch them.
+"""Deliberate, realistic implementation bugs, one per name, to prove that the suites catch them.
 
-Each fault swaps one seam of the app (store, auth, error handling, middleware) and names the
+Each fault swaps one seam of the app (the store, the authenticator, an error handler) or wraps it
+in ASGI middleware that bends requests or responses the way a buggy server would, and names the
 requirements it violates. The clean app never imports this module unless a fault is asked for.
+
+    create_app(faults=["list-offset-off-by-one"])      python -m target_app --fault NAME
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException
+from litestar.connection import ASGIConnection
+from litestar.exceptions import HTTPException, NotFoundException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from target_app.app import AppParts
 from target_app.auth import BearerAuth
-from target_app.errors import UnprocessableBody, http_exception_to_problem
-from target_app.models import Item, ItemPatch
+from target_app.errors import MalformedBody, UnprocessableBody, http_exception_to_problem, problem_response
+from target_app.models import FieldError, Item, ItemCreate, ItemPatch
 from target_app.store import ItemStore
 
 
@@ -44,66 +54,535 @@ def inject(parts: AppParts, names: Iterable[str]) -> None:
         FAULTS[name].inject(parts)
 
 
-def _swap_store(parts: AppParts, store_class: type[ItemStore]) -> None:
+# --- Seams ----------------------------------------------------------------------------------------
+
+Headers = list[tuple[bytes, bytes]]
+ResponseEdit = Callable[[Scope, int, Headers, bytes], tuple[int, Headers, bytes]]
+ITEM_PATH = re.compile(r"^/items/[^/]+$")
+
+
+def _is(scope: Scope, method: str, path: str = "item") -> bool:
+    """Whether the request is `method` on the collection (`path="/items"`) or on an item."""
+    matches = ITEM_PATH.match(scope["path"]) if path == "item" else scope["path"].rstrip("/") == path
+    return scope.get("method") == method and bool(matches)
+
+
+def _header(headers: Headers, name: bytes) -> bytes | None:
+    return next((value for key, value in headers if key.lower() == name), None)
+
+
+def _without(headers: Headers, *names: bytes) -> Headers:
+    return [(key, value) for key, value in headers if key.lower() not in names]
+
+
+def _json_response(
+    status: int, headers: Headers, body: object, media: bytes = b"application/json"
+) -> tuple[int, Headers, bytes]:
+    content = json.dumps(body).encode()
+    return status, [*_without(headers, b"content-type", b"content-length"), (b"content-type", media)], content
+
+
+def edit_responses(parts: AppParts, edit: ResponseEdit) -> None:
+    """Buffers every response and lets `edit` change its status, headers or body."""
+
+    def middleware(app: ASGIApp) -> ASGIApp:
+        async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+            start: dict[str, Any] = {}
+            chunks: list[bytes] = []
+
+            async def capture(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    start.update(message)
+                elif message["type"] == "http.response.body":
+                    chunks.append(message.get("body", b""))
+                    if not message.get("more_body", False):
+                        status, headers, body = edit(
+                            scope, start["status"], list(start.get("headers", [])), b"".join(chunks)
+                        )
+                        headers = [*_without(headers, b"content-length"), (b"content-length", str(len(body)).encode())]
+                        await send({"type": "http.response.start", "status": status, "headers": headers})
+                        await send({"type": "http.response.body", "body": body})
+
+            await app(scope, receive, capture)
+
+        return wrapped
+
+    parts.middleware.append(middleware)
+
+
+def edit_requests(parts: AppParts, edit: Callable[[Scope, bytes], bytes | Response | None]) -> None:
+    """Reads every request body first; `edit` may return a new body, or a response to answer with at once."""
+
+    def middleware(app: ASGIApp) -> ASGIApp:
+        async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+            body, more = b"", True
+            while more:
+                message = await receive()
+                body += message.get("body", b"")
+                more = message.get("more_body", False)
+            edited = edit(scope, body)
+            if isinstance(edited, Response):
+                await edited.to_asgi_response(app=None, request=Request(scope))(scope, receive, send)  # type: ignore[arg-type]
+                return
+            replay = edited if edited is not None else body
+
+            async def replayed() -> Message:
+                return {"type": "http.request", "body": replay, "more_body": False}
+
+            await app(scope, replayed, send)
+
+        return wrapped
+
+    parts.middleware.append(middleware)
+
+
+def edit_json_body(scope: Scope, body: bytes, change: Callable[[dict[str, Any]], None]) -> bytes | None:
+    """Applies `change` to a JSON-object request body; anything else passes untouched."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(document, dict):
+        return None
+    change(document)
+    return json.dumps(document, ensure_ascii=False).encode()
+
+
+def _store(parts: AppParts, store_class: type[ItemStore]) -> None:
     parts.store = store_class()
 
 
-# --- Authentication -------------------------------------------------------------------------------
+class _Wrapped(BearerAuth):
+    """An authenticator that decides differently from the configured one in some cases."""
 
+    def __init__(self, inner: BearerAuth) -> None:
+        self.inner = inner
 
-class _AnyBearerToken(BearerAuth):
     def accepts(self, authorization: str | None) -> bool:
-        return bool(authorization) and authorization.lower().startswith("bearer ")
+        return self.inner.accepts(authorization)
+
+
+def _auth(parts: AppParts, decide: Callable[[BearerAuth, str | None], bool]) -> None:
+    class Decided(_Wrapped):
+        def accepts(self, authorization: str | None) -> bool:
+            return decide(self.inner, authorization)
+
+    parts.auth = Decided(parts.auth)
+
+
+# --- §1 The resource ------------------------------------------------------------------------------
+
+
+@fault("trims-strings", ("ITEM-ROUNDTRIP",), "names and descriptions are stored with surrounding spaces trimmed")
+def _trims_strings(parts: AppParts) -> None:
+    def trim(document: dict[str, Any]) -> None:
+        for member in ("name", "description"):
+            if isinstance(document.get(member), str) and document[member].strip():
+                document[member] = document[member].strip()
+
+    edit_requests(parts, lambda scope, body: edit_json_body(scope, body, trim) if body else None)
+
+
+@fault(
+    "astral-plane-500",
+    ("GEN-NO-5XX", "CREATE-201", "ITEM-ROUNDTRIP"),
+    "a body with characters beyond the BMP (emoji) crashes the server: 500",
+)
+def _astral_plane_500(parts: AppParts) -> None:
+    astral = re.compile(rb"[\xf0-\xf4][\x80-\xbf]{3}|\\u[dD][89abAB]")
+    edit_requests(parts, lambda scope, body: problem_response(500, "crash") if astral.search(body) else None)
+
+
+class _NameLimitCrash(ItemStore):
+    async def create(self, data: ItemCreate) -> Item:
+        if len(data.name) == 100:
+            raise RuntimeError("value too long for type character varying(99)")
+        return await super().create(data)
+
+
+@fault("name-100-chars-500", ("GEN-NO-5XX", "CREATE-201"), "a name of exactly 100 characters crashes the insert: 500")
+def _name_100_chars_500(parts: AppParts) -> None:
+    _store(parts, _NameLimitCrash)
+
+
+def _edit_items(change: Callable[[dict[str, Any]], None]) -> ResponseEdit:
+    def edit(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+        if status not in (200, 201) or not scope["path"].startswith("/items"):
+            return status, headers, body
+        document = json.loads(body)
+        for item in document.get("items", [document]):
+            change(item)
+        return _json_response(status, headers, document)
+
+    return edit
+
+
+@fault("item-extra-member", ("ITEM-SHAPE",), "every returned item carries an extra 'created_at' member")
+def _item_extra_member(parts: AppParts) -> None:
+    edit_responses(parts, _edit_items(lambda item: item.update(created_at="2026-01-01T00:00:00Z")))
+
+
+@fault("price-as-string", ("ITEM-SHAPE",), "prices are returned as strings ('9.99'), as a Decimal serialiser does")
+def _price_as_string(parts: AppParts) -> None:
+    edit_responses(parts, _edit_items(lambda item: item.update(price=str(item["price"]))))
+
+
+class _MaxPlusOne(ItemStore):
+    async def create(self, data: ItemCreate) -> Item:
+        self._last_id = max(self._items, default=0)
+        return await super().create(data)
+
+
+@fault("ids-from-max-plus-one", ("ITEM-ID-UNIQUE",), "ids are max(id) + 1, so the highest id is reused after delete")
+def _ids_from_max_plus_one(parts: AppParts) -> None:
+    _store(parts, _MaxPlusOne)
+
+
+# --- §2 Authentication ----------------------------------------------------------------------------
 
 
 @fault("auth-any-token", ("AUTH-INVALID",), "any bearer token is accepted, configured or not")
 def _auth_any_token(parts: AppParts) -> None:
-    parts.auth = _AnyBearerToken(())
+    _auth(parts, lambda inner, header: bool(header) and header.lower().startswith("bearer ") and bool(header[7:]))
 
 
-# --- List -----------------------------------------------------------------------------------------
+@fault("auth-basic-accepted", ("AUTH-INVALID",), "any Basic credentials are accepted as well as the bearer token")
+def _auth_basic_accepted(parts: AppParts) -> None:
+    _auth(parts, lambda inner, header: inner.accepts(header) or (header or "").lower().startswith("basic "))
+
+
+@fault("auth-optional", ("AUTH-REQUIRED",), "a write without an Authorization header is let through")
+def _auth_optional(parts: AppParts) -> None:
+    _auth(parts, lambda inner, header: header is None or inner.accepts(header))
+
+
+@fault("auth-scheme-case-sensitive", ("AUTH-SCHEME-CASE",), "only 'Bearer' with a capital B is accepted")
+def _auth_scheme_case_sensitive(parts: AppParts) -> None:
+    _auth(parts, lambda inner, header: (header or "").startswith("Bearer ") and inner.accepts(header))
+
+
+class _ExistenceFirst(_Wrapped):
+    def __init__(self, inner: BearerAuth, store: ItemStore) -> None:
+        super().__init__(inner)
+        self.store = store
+
+    async def guard(self, connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+        item_id = connection.path_params.get("item_id")
+        if item_id is not None and await self.store.get(item_id) is None:
+            raise NotFoundException(detail=f"Item {item_id} does not exist.")
+        await super().guard(connection, handler)
+
+
+@fault(
+    "auth-after-existence", ("AUTH-FIRST",), "the item is looked up before the token: a missing id gets 404, not 401"
+)
+def _auth_after_existence(parts: AppParts) -> None:
+    parts.auth = _ExistenceFirst(parts.auth, parts.store)
+
+
+REFUSED_AFTERWARDS = "fault.refused-afterwards"
+
+
+class _RefusesAfterWriting(_Wrapped):
+    async def guard(self, connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+        if not self.accepts(connection.headers.get("authorization")):
+            connection.scope[REFUSED_AFTERWARDS] = True  # type: ignore[literal-required]
+
+
+@fault("auth-refuses-after-writing", ("AUTH-NO-EFFECT",), "a bad token gets 401, but only after the write was done")
+def _auth_refuses_after_writing(parts: AppParts) -> None:
+    parts.auth = _RefusesAfterWriting(parts.auth)
+
+    def refuse(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+        if not scope.get(REFUSED_AFTERWARDS):
+            return status, headers, body
+        return _json_response(
+            401,
+            [(b"www-authenticate", b"Bearer")],
+            {"detail": "Unauthorized", "status": 401, "title": "Unauthorized"},
+            b"application/problem+json",
+        )
+
+    edit_responses(parts, refuse)
+
+
+@fault("auth-on-reads", ("AUTH-READ-OPEN",), "GET requests need the bearer token too")
+def _auth_on_reads(parts: AppParts) -> None:
+    auth = parts.auth
+
+    def guard_reads(scope: Scope, body: bytes) -> Response | None:
+        headers = dict(scope["headers"])
+        if scope["method"] == "GET" and scope["path"].startswith("/items"):
+            header = headers.get(b"authorization")
+            if not auth.accepts(header.decode("latin-1") if header else None):
+                return problem_response(401, "A valid bearer token is required.", {"WWW-Authenticate": "Bearer"})
+        return None
+
+    edit_requests(parts, guard_reads)
+
+
+@fault("auth-no-challenge", ("AUTH-CHALLENGE",), "401 answers carry no WWW-Authenticate header")
+def _auth_no_challenge(parts: AppParts) -> None:
+    edit_responses(parts, lambda scope, status, headers, body: (status, _without(headers, b"www-authenticate"), body))
+
+
+# --- §3.1 List ------------------------------------------------------------------------------------
+
+
+class _OffsetOffByOne(ItemStore):
+    async def page(self, offset: int, limit: int) -> tuple[list[Item], int]:
+        return await super().page(offset + 1, limit)
+
+
+@fault("list-offset-off-by-one", ("LIST-WINDOW",), "the page starts one item after `offset`")
+def _list_offset_off_by_one(parts: AppParts) -> None:
+    _store(parts, _OffsetOffByOne)
 
 
 class _TotalCountsPage(ItemStore):
-    def page(self, offset: int, limit: int) -> tuple[list[Item], int]:
-        items, _ = super().page(offset, limit)
+    async def page(self, offset: int, limit: int) -> tuple[list[Item], int]:
+        items, _ = await super().page(offset, limit)
         return items, len(items)
 
 
 @fault("list-total-counts-page", ("LIST-TOTAL",), "`total` is the size of the page, not of the collection")
 def _list_total_counts_page(parts: AppParts) -> None:
-    _swap_store(parts, _TotalCountsPage)
+    _store(parts, _TotalCountsPage)
 
 
-# --- Update ---------------------------------------------------------------------------------------
+class _NewestFirst(ItemStore):
+    async def page(self, offset: int, limit: int) -> tuple[list[Item], int]:
+        items, total = await super().page(0, len(self._items))
+        return items[::-1][offset : offset + limit], total
+
+
+@fault("list-newest-first", ("LIST-ORDER",), "items are listed newest first (descending ids)")
+def _list_newest_first(parts: AppParts) -> None:
+    _store(parts, _NewestFirst)
+
+
+def _with_query(scope: Scope, change: Callable[[dict[str, str]], None]) -> None:
+    query = dict(
+        pair.split("=", 1) if "=" in pair else (pair, "") for pair in scope["query_string"].decode().split("&") if pair
+    )
+    change(query)
+    scope["query_string"] = "&".join(f"{key}={value}" for key, value in query.items()).encode()
+
+
+@fault("list-default-limit-20", ("LIST-DEFAULTS",), "without `limit`, pages hold 20 items instead of 10")
+def _list_default_limit_20(parts: AppParts) -> None:
+    def default(scope: Scope, body: bytes) -> None:
+        if _is(scope, "GET", "/items"):
+            _with_query(scope, lambda query: query.setdefault("limit", "20"))
+
+    edit_requests(parts, default)
+
+
+@fault("list-params-clamped", ("LIST-PARAMS-400",), "an out-of-range limit or offset is clamped instead of refused")
+def _list_params_clamped(parts: AppParts) -> None:
+    def clamp(query: dict[str, str]) -> None:
+        for name, low, high in (("limit", 1, 100), ("offset", 0, 10**9)):
+            if re.fullmatch(r"-?\d+", query.get(name, "x")):
+                query[name] = str(min(max(int(query[name]), low), high))
+
+    edit_requests(parts, lambda scope, body: _with_query(scope, clamp) if _is(scope, "GET", "/items") else None)
+
+
+@fault("list-params-422", ("LIST-PARAMS-400", "GEN-DOCUMENTED"), "a bad limit or offset gets 422 instead of 400")
+def _list_params_422(parts: AppParts) -> None:
+    def relabel(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+        return (422 if status == 400 and _is(scope, "GET", "/items") else status), headers, body
+
+    edit_responses(parts, relabel)
+
+
+@fault("list-items-renamed", ("LIST-200",), "the page holds its items under 'data' instead of 'items'")
+def _list_items_renamed(parts: AppParts) -> None:
+    def rename(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+        if status != 200 or not _is(scope, "GET", "/items"):
+            return status, headers, body
+        page = json.loads(body)
+        return _json_response(200, headers, {"data": page["items"], "total": page["total"]})
+
+    edit_responses(parts, rename)
+
+
+# --- §3.2 Create ----------------------------------------------------------------------------------
+
+
+def _restatus(method: str, path: str, old: int, new: int, body: bytes | None = None) -> ResponseEdit:
+    def edit(scope: Scope, status: int, headers: Headers, content: bytes) -> tuple[int, Headers, bytes]:
+        if status == old and _is(scope, method, path):
+            return new, headers, content if body is None else body
+        return status, headers, content
+
+    return edit
+
+
+@fault("create-200", ("CREATE-201",), "a create answers 200 instead of 201")
+def _create_200(parts: AppParts) -> None:
+    edit_responses(parts, _restatus("POST", "/items", 201, 200))
+
+
+@fault("create-no-location", ("CREATE-LOCATION",), "the 201 has no Location header")
+def _create_no_location(parts: AppParts) -> None:
+    edit_responses(parts, lambda scope, status, headers, body: (status, _without(headers, b"location"), body))
+
+
+class _CreateNotStored(ItemStore):
+    async def create(self, data: ItemCreate) -> Item:
+        item = await super().create(data)
+        await super().delete(item.id)  # e.g. a transaction never committed
+        return item
+
+
+@fault("create-not-stored", ("CREATE-READBACK",), "a create answers 201 but the item is never stored")
+def _create_not_stored(parts: AppParts) -> None:
+    _store(parts, _CreateNotStored)
+
+
+# --- §3.3 Read ------------------------------------------------------------------------------------
+
+
+@fault("read-missing-200-null", ("READ-404",), "reading a missing id answers 200 with null")
+def _read_missing_200_null(parts: AppParts) -> None:
+    edit_responses(parts, _restatus("GET", "item", 404, 200, b"null"))
+
+
+class _ReadDropsDescription(ItemStore):
+    async def get(self, item_id: int) -> Item | None:
+        item = await super().get(item_id)
+        return item.model_copy(update={"description": None}) if item else None
+
+
+@fault("read-drops-description", ("READ-200",), "GET /items/{id} returns the item without its description")
+def _read_drops_description(parts: AppParts) -> None:
+    _store(parts, _ReadDropsDescription)
+
+
+# --- §3.4 Replace ---------------------------------------------------------------------------------
+
+
+class _PutUpserts(ItemStore):
+    async def replace(self, item_id: int, data: ItemCreate) -> Item | None:
+        if await self.get(item_id) is None:
+            self._items[item_id] = Item(id=item_id, **data.model_dump())
+        return await super().replace(item_id, data)
+
+
+@fault("put-upserts", ("REPLACE-404",), "PUT to a missing id creates the item (upsert)")
+def _put_upserts(parts: AppParts) -> None:
+    _store(parts, _PutUpserts)
+
+
+class _PutMerges(ItemStore):
+    async def replace(self, item_id: int, data: ItemCreate) -> Item | None:
+        return await self.update(item_id, ItemPatch(**data.model_dump(exclude_unset=True)))
+
+
+@fault("put-keeps-description", ("REPLACE-200",), "PUT merges like PATCH: an absent description is kept")
+def _put_keeps_description(parts: AppParts) -> None:
+    _store(parts, _PutMerges)
+
+
+class _PutReturnsPrevious(ItemStore):
+    async def replace(self, item_id: int, data: ItemCreate) -> Item | None:
+        previous = await self.get(item_id)
+        await super().replace(item_id, data)
+        return previous
+
+
+@fault("put-returns-previous", ("REPLACE-200", "REPLACE-IDEMPOTENT"), "PUT answers with the item as it was before")
+def _put_returns_previous(parts: AppParts) -> None:
+    _store(parts, _PutReturnsPrevious)
+
+
+# --- §3.5 Update ----------------------------------------------------------------------------------
 
 
 class _PatchResetsDescription(ItemStore):
-    def update(self, item_id: int, patch: ItemPatch) -> Item | None:
+    async def update(self, item_id: int, patch: ItemPatch) -> Item | None:
         if "description" not in patch.model_fields_set:
             patch = patch.model_copy(update={"description": None})
-        return super().update(item_id, patch)
+        return await super().update(item_id, patch)
 
 
 @fault("patch-resets-description", ("UPDATE-200",), "PATCH treats an absent description as null, like PUT")
 def _patch_resets_description(parts: AppParts) -> None:
-    _swap_store(parts, _PatchResetsDescription)
+    _store(parts, _PatchResetsDescription)
 
 
-# --- Delete ---------------------------------------------------------------------------------------
+class _EmptyPatchRefused(ItemStore):
+    async def update(self, item_id: int, patch: ItemPatch) -> Item | None:
+        if not patch.model_fields_set:
+            raise UnprocessableBody([FieldError(field="(body)", message="nothing to update")])
+        return await super().update(item_id, patch)
+
+
+@fault("patch-empty-refused", ("UPDATE-EMPTY",), "an empty patch {} is refused with 422")
+def _patch_empty_refused(parts: AppParts) -> None:
+    _store(parts, _EmptyPatchRefused)
+
+
+@fault("patch-missing-204", ("UPDATE-404",), "PATCH of a missing id answers 204 instead of 404")
+def _patch_missing_204(parts: AppParts) -> None:
+    edit_responses(parts, _restatus("PATCH", "item", 404, 204, b""))
+
+
+@fault("patch-null-ignored", ("UPDATE-NULL-REQUIRED",), "name: null or price: null in a patch is ignored, not refused")
+def _patch_null_ignored(parts: AppParts) -> None:
+    def drop_nulls(document: dict[str, Any]) -> None:
+        for member in ("name", "price"):
+            if member in document and document[member] is None:
+                del document[member]
+
+    edit_requests(parts, lambda scope, body: edit_json_body(scope, body, drop_nulls) if _is(scope, "PATCH") else None)
+
+
+# --- §3.6 Delete ----------------------------------------------------------------------------------
 
 
 class _DeleteKeepsItem(ItemStore):
-    def delete(self, item_id: int) -> bool:
-        return self.get(item_id) is not None
+    async def delete(self, item_id: int) -> bool:
+        return await self.get(item_id) is not None
 
 
 @fault("delete-keeps-item", ("DELETE-GONE",), "DELETE answers 204 but the item stays")
 def _delete_keeps_item(parts: AppParts) -> None:
-    _swap_store(parts, _DeleteKeepsItem)
+    _store(parts, _DeleteKeepsItem)
 
 
-# --- Validation -----------------------------------------------------------------------------------
+@fault("delete-200-with-body", ("DELETE-204",), "DELETE answers 200 with a body instead of 204")
+def _delete_200_with_body(parts: AppParts) -> None:
+    edit_responses(parts, _restatus("DELETE", "item", 204, 200, b'{"deleted": true}'))
+
+
+@fault("delete-missing-204", ("DELETE-404",), 'DELETE of a missing id answers 204 ("idempotent" delete)')
+def _delete_missing_204(parts: AppParts) -> None:
+    edit_responses(parts, _restatus("DELETE", "item", 404, 204, b""))
+
+
+# --- §3.7 Ids in the path ---------------------------------------------------------------------------
+
+
+@fault("path-id-500", ("PATH-ID", "GEN-NO-5XX"), "a path id that is not an integer crashes the server: 500")
+def _path_id_500(parts: AppParts) -> None:
+    def crash(scope: Scope, body: bytes) -> Response | None:
+        segment = scope["path"].rsplit("/", 1)[-1]
+        if ITEM_PATH.match(scope["path"]) and not segment.isdigit():
+            return problem_response(500, f"invalid literal for int() with base 10: {segment!r}")
+        return None
+
+    edit_requests(parts, crash)
+
+
+# --- §4 Validation --------------------------------------------------------------------------------
 
 
 def _unprocessable_as_400(request: Request, exc: HTTPException) -> Response:
@@ -115,3 +594,148 @@ def _unprocessable_as_400(request: Request, exc: HTTPException) -> Response:
 @fault("validation-400", ("VALID-422",), "schema-invalid bodies get 400 instead of 422")
 def _validation_400(parts: AppParts) -> None:
     parts.exception_handlers[HTTPException] = _unprocessable_as_400
+
+
+def _malformed_as_422(request: Request, exc: HTTPException) -> Response:
+    if isinstance(exc, MalformedBody):
+        exc.status_code = 422
+    return http_exception_to_problem(request, exc)
+
+
+@fault("malformed-json-422", ("VALID-400",), "bodies that are not JSON get 422 instead of 400")
+def _malformed_json_422(parts: AppParts) -> None:
+    parts.exception_handlers[HTTPException] = _malformed_as_422
+
+
+@fault("lax-coercion", ("VALID-422",), 'strings and booleans are coerced: "9.99" and true are accepted as prices')
+def _lax_coercion(parts: AppParts) -> None:
+    def coerce(document: dict[str, Any]) -> None:
+        price = document.get("price")
+        if isinstance(price, str | bool):
+            try:
+                document["price"] = float(price)
+            except ValueError:
+                return
+        if isinstance(document.get("name"), int | float):
+            document["name"] = str(document["name"])
+
+    edit_requests(parts, lambda scope, body: edit_json_body(scope, body, coerce) if body else None)
+
+
+@fault("unknown-members-ignored", ("VALID-422",), "unknown members, `id` included, are silently dropped")
+def _unknown_members_ignored(parts: AppParts) -> None:
+    def drop(document: dict[str, Any]) -> None:
+        for member in set(document) - {"name", "price", "description"}:
+            del document[member]
+
+    edit_requests(parts, lambda scope, body: edit_json_body(scope, body, drop) if body else None)
+
+
+def _anonymous_422(request: Request, exc: HTTPException) -> Response:
+    if isinstance(exc, UnprocessableBody):
+        return problem_response(422, "The request body is invalid.")
+    return http_exception_to_problem(request, exc)
+
+
+@fault("validation-names-nothing", ("VALID-FIELDS",), "a 422 says the body is invalid without naming the members")
+def _validation_names_nothing(parts: AppParts) -> None:
+    parts.exception_handlers[HTTPException] = _anonymous_422
+
+
+# --- §5 Responses in general ----------------------------------------------------------------------
+
+
+@fault("success-text-plain", ("GEN-JSON",), "200 and 201 answers say Content-Type: text/plain")
+def _success_text_plain(parts: AppParts) -> None:
+    def relabel(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+        if status in (200, 201) and scope["path"].startswith("/items"):
+            headers = [*_without(headers, b"content-type"), (b"content-type", b"text/plain; charset=utf-8")]
+        return status, headers, body
+
+    edit_responses(parts, relabel)
+
+
+@fault("errors-without-detail", ("ERR-BODY",), "error bodies say 'message' instead of 'detail'")
+def _errors_without_detail(parts: AppParts) -> None:
+    def rename(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+        if 400 <= status < 500 and body:
+            problem = json.loads(body)
+            problem["message"] = problem.pop("detail", "")
+            return _json_response(status, headers, problem, b"application/problem+json")
+        return status, headers, body
+
+    edit_responses(parts, rename)
+
+
+@fault("errors-plain-json", ("ERR-PROBLEM",), "error bodies are application/json without status or title")
+def _errors_plain_json(parts: AppParts) -> None:
+    def plain(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+        if 400 <= status < 500 and body:
+            return _json_response(status, headers, {"detail": json.loads(body)["detail"]})
+        return status, headers, body
+
+    edit_responses(parts, plain)
+
+
+def _handle_errors(parts: AppParts, respond: Callable[[Request, HTTPException], Response | None]) -> None:
+    """Routing errors (404 for unknown paths, 405) never reach middleware: they pass the exception handler."""
+    clean = parts.exception_handlers[HTTPException]
+
+    def handler(request: Request, exc: HTTPException) -> Response:
+        return respond(request, exc) or clean(request, exc)
+
+    parts.exception_handlers[HTTPException] = handler
+
+
+@fault("method-not-allowed-without-allow", ("GEN-405",), "405 answers have no Allow header")
+def _method_not_allowed_without_allow(parts: AppParts) -> None:
+    def no_allow(request: Request, exc: HTTPException) -> Response | None:
+        return problem_response(405, "Method Not Allowed") if exc.status_code == 405 else None
+
+    _handle_errors(parts, no_allow)
+
+
+@fault("unknown-paths-200", ("GEN-404",), "any path outside the contract answers 200 with an empty object")
+def _unknown_paths_200(parts: AppParts) -> None:
+    def catch_all(request: Request, exc: HTTPException) -> Response | None:
+        outside = exc.status_code == 404 and not request.url.path.startswith("/items")
+        return Response({}, status_code=200) if outside else None
+
+    _handle_errors(parts, catch_all)
+
+
+# --- §6 Concurrency -------------------------------------------------------------------------------
+
+
+class _CreateRace(ItemStore):
+    async def create(self, data: ItemCreate) -> Item:
+        next_id = self._last_id + 1
+        await asyncio.sleep(0.002)  # e.g. a round trip to the database between read and write
+        self._last_id = next_id
+        item = Item(id=next_id, **data.model_dump())
+        self._items[next_id] = item
+        return item
+
+
+@fault("create-race", ("CONC-CREATE",), "concurrent creates can get the same id: read, await, then write")
+def _create_race(parts: AppParts) -> None:
+    _store(parts, _CreateRace)
+
+
+class _PatchInterleaves(ItemStore):
+    async def update(self, item_id: int, patch: ItemPatch) -> Item | None:
+        for member, value in patch.model_dump(exclude_unset=True).items():
+            current = await self.get(item_id)
+            if current is None:
+                return None
+            self._items[item_id] = current.model_copy(update={member: value})
+            await asyncio.sleep(0.001)  # one UPDATE statement per member, no transaction
+        return await self.get(item_id)
+
+
+@fault("patch-interleaves", ("CONC-UPDATE",), "PATCH writes member by member without a lock, so patches interleave")
+def _patch_interleaves(parts: AppParts) -> None:
+    _store(parts, _PatchInterleaves)
+
+
+__all__ = ["FAULTS", "Fault", "inject"]

@@ -9,13 +9,13 @@ from litestar import Controller, Request, Response, delete, get, patch, post, pu
 from litestar.connection import ASGIConnection
 from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
-from litestar.exceptions import ClientException, NotFoundException
+from litestar.exceptions import NotFoundException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, QueryParameter, RawBody
 from pydantic import BaseModel, ValidationError
 
-from target_app.errors import UnprocessableBody
+from target_app.errors import MalformedBody, UnprocessableBody
 from target_app.models import Error, Item, ItemCreate, ItemPage, ItemPatch
 from target_app.store import ItemStore
 
@@ -25,8 +25,8 @@ ITEM_PATH = "/{item_id:int}"
 SECURITY = [{"bearerAuth": []}]
 
 
-def require_bearer(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
-    connection.app.state.auth.guard(connection, handler)
+async def require_bearer(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    await connection.app.state.auth.guard(connection, handler)
 
 
 def _error(description: str) -> ResponseSpec:
@@ -59,7 +59,7 @@ def read_json(raw: bytes) -> object:
         document = json.loads(raw.decode("utf-8"), parse_constant=_not_json, parse_int=_int_or_float)
         json.dumps(document, ensure_ascii=False).encode("utf-8")
     except (ValueError, RecursionError):
-        raise ClientException(detail="The request body is not well-formed JSON.") from None
+        raise MalformedBody(detail="The request body is not well-formed JSON.") from None
     return document
 
 
@@ -97,7 +97,7 @@ class ItemController(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 10,
         offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> ItemPage:
-        items, total = store.page(offset, limit)
+        items, total = await store.page(offset, limit)
         return ItemPage(items=items, total=total)
 
     @post(
@@ -111,12 +111,12 @@ class ItemController(Controller):
         ],
     )
     async def create_item(self, store: NamedDependency[ItemStore], body: RawBody) -> Response[Item]:
-        item = store.create(parse_body(body, ItemCreate))
+        item = await store.create(parse_body(body, ItemCreate))
         return Response(item, status_code=201, headers={"Location": f"/items/{item.id}"})
 
     @get(ITEM_PATH, operation_id="getItem", responses={**BAD_REQUEST, **NOT_FOUND})
     async def get_item(self, store: NamedDependency[ItemStore], item_id: FromPath[int]) -> Item:
-        return _found(store.get(item_id), item_id)
+        return _found(await store.get(item_id), item_id)
 
     @put(
         ITEM_PATH,
@@ -126,7 +126,7 @@ class ItemController(Controller):
         responses={**BAD_REQUEST, **UNAUTHORIZED, **NOT_FOUND, **UNPROCESSABLE},
     )
     async def replace_item(self, store: NamedDependency[ItemStore], item_id: FromPath[int], body: RawBody) -> Item:
-        return _found(store.replace(item_id, parse_body(body, ItemCreate)), item_id)
+        return _found(await store.replace(item_id, parse_body(body, ItemCreate)), item_id)
 
     @patch(
         ITEM_PATH,
@@ -136,7 +136,7 @@ class ItemController(Controller):
         responses={**BAD_REQUEST, **UNAUTHORIZED, **NOT_FOUND, **UNPROCESSABLE},
     )
     async def update_item(self, store: NamedDependency[ItemStore], item_id: FromPath[int], body: RawBody) -> Item:
-        return _found(store.update(item_id, parse_body(body, ItemPatch)), item_id)
+        return _found(await store.update(item_id, parse_body(body, ItemPatch)), item_id)
 
     @delete(
         ITEM_PATH,
@@ -146,5 +146,5 @@ class ItemController(Controller):
         responses={**BAD_REQUEST, **UNAUTHORIZED, **NOT_FOUND},
     )
     async def delete_item(self, store: NamedDependency[ItemStore], item_id: FromPath[int]) -> None:
-        if not store.delete(item_id):
+        if not await store.delete(item_id):
             raise NotFoundException(detail=f"Item {item_id} does not exist.")

@@ -11,7 +11,9 @@ from target_app.models import Item, ItemCreate, ItemPatch
 class ItemStore:
     """Items keyed by id; ids come from a counter, so they are never reused (ITEM-ID-UNIQUE).
 
-    Ids only grow and dicts keep insertion order, so iteration is in ascending id order.
+    Ids only grow and dicts keep insertion order, so iteration is in ascending id order. The
+    methods are coroutines, as a database-backed store's would be; none awaits while it reads and
+    writes, and the lock covers callers from other threads, so each operation is atomic.
     """
 
     def __init__(self) -> None:
@@ -19,32 +21,32 @@ class ItemStore:
         self._last_id = 0
         self._lock = threading.Lock()
 
-    def page(self, offset: int, limit: int) -> tuple[list[Item], int]:
+    async def page(self, offset: int, limit: int) -> tuple[list[Item], int]:
         with self._lock:
             items = list(self._items.values())
         return items[offset : offset + limit], len(items)
 
-    def get(self, item_id: int) -> Item | None:
+    async def get(self, item_id: int) -> Item | None:
         return self._items.get(item_id)
 
-    def create(self, data: ItemCreate) -> Item:
+    async def create(self, data: ItemCreate) -> Item:
         with self._lock:
             self._last_id += 1
             item = Item(id=self._last_id, **data.model_dump())
             self._items[item.id] = item
             return item
 
-    def replace(self, item_id: int, data: ItemCreate) -> Item | None:
-        return self._change(item_id, lambda _: data.model_dump())
+    async def replace(self, item_id: int, data: ItemCreate) -> Item | None:
+        return await self._change(item_id, lambda _: data.model_dump())
 
-    def update(self, item_id: int, patch: ItemPatch) -> Item | None:
-        return self._change(item_id, lambda current: {**current, **patch.model_dump(exclude_unset=True)})
+    async def update(self, item_id: int, patch: ItemPatch) -> Item | None:
+        return await self._change(item_id, lambda current: {**current, **patch.model_dump(exclude_unset=True)})
 
-    def delete(self, item_id: int) -> bool:
+    async def delete(self, item_id: int) -> bool:
         with self._lock:
             return self._items.pop(item_id, None) is not None
 
-    def _change(self, item_id: int, new_members: Callable[[dict[str, object]], dict[str, object]]) -> Item | None:
+    async def _change(self, item_id: int, new_members: Callable[[dict[str, object]], dict[str, object]]) -> Item | None:
         with self._lock:
             current = self._items.get(item_id)
             if current is None:
