@@ -15,17 +15,10 @@ import pytest
 
 import suites
 from conformance import selftest
-from conformance.redaction import TOKEN_ENV
 from conformance.results import ExitCode
 from conformance.selftest import SELFTEST_MAX_EXAMPLES
-from conformance.settings import (
-    BASE_URL_ENV,
-    DEFAULT_MAX_EXAMPLES,
-    DEFAULT_SEED,
-    DEFAULT_TIMEOUT,
-    SettingsError,
-    build_settings,
-)
+from conformance.settings import SettingsError, add_options, build_settings, option_arguments
+from conformance.target import preflight
 
 SUITES_DIR = Path(suites.__file__).resolve().parent
 PYTEST_INI = Path(__file__).resolve().with_name("pytest.ini")
@@ -35,16 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="conformance", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = commands.add_parser("run", help="run the conformance suites against a target")
-    run.add_argument(
-        "--base-url", help=f"server to test (default: ${BASE_URL_ENV}; none: the reference app in-process)"
-    )
-    run.add_argument("--token", help=f"bearer token for the writes (default: ${TOKEN_ENV})")
-    run.add_argument("--level", default="must", help="gate on 'must' (default) or 'should' requirements")
-    run.add_argument("--seed", default=str(DEFAULT_SEED), help="seed of the generated cases (default: %(default)s)")
-    run.add_argument("--max-examples", default=str(DEFAULT_MAX_EXAMPLES), help="generated cases per operation")
-    run.add_argument("--request-timeout", default=str(DEFAULT_TIMEOUT), help="seconds per request (default: 10)")
-    run.add_argument("--report-dir", default="reports", help="where the reports go (default: %(default)s)")
-    run.add_argument("--fault", help="in-process only: inject a named fault into the reference app (self-test)")
+    add_options(run.add_argument)
     run.add_argument("-n", "--workers", default=None, help="parallel workers (pytest-xdist), e.g. 2 or auto")
     run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after --: extra pytest arguments (e.g. -k auth)")
     selftest = commands.add_parser("selftest", help="prove the suites: run them against the reference and every fault")
@@ -71,22 +55,12 @@ def pytest_arguments(args: argparse.Namespace) -> list[str]:
         "-p",
         "conformance.plugin",
         "-q",
-        "--tb=short",
+        "--tb=line",
         "-r",
         "fE",
         f"--junitxml={report_dir / 'junit.xml'}",
-        f"--level={args.level}",
-        f"--seed={args.seed}",
-        f"--max-examples={args.max_examples}",
-        f"--request-timeout={args.request_timeout}",
-        f"--report-dir={report_dir}",
+        *option_arguments(vars(args)),
     ]
-    if args.base_url:
-        arguments.append(f"--base-url={args.base_url}")
-    if args.token:
-        arguments.append(f"--token={args.token}")
-    if args.fault:
-        arguments.append(f"--fault={args.fault}")
     if args.workers not in (None, "0", "1"):
         arguments += ["-n", str(args.workers)]
     extra = [argument for argument in args.pytest_args if argument != "--"]
@@ -102,18 +76,12 @@ def main(argv: list[str] | None = None) -> int:
         return selftest.main(args.faults, args.max_examples, args.jobs, args.report_dir)
     try:
         # Checked here as well as in the plugin, so a bad option is one line before anything starts.
-        build_settings(
-            base_url=args.base_url,
-            token=args.token,
-            level=args.level,
-            seed=args.seed,
-            max_examples=args.max_examples,
-            request_timeout=args.request_timeout,
-            report_dir=args.report_dir,
-            fault=args.fault,
-        )
+        settings = build_settings(vars(args))
     except SettingsError as error:
         print(f"conformance: {error}", file=sys.stderr)
+        return int(ExitCode.COULD_NOT_JUDGE)
+    if not settings.in_process and (problem := preflight(settings)):
+        print(f"conformance: {problem}", file=sys.stderr)
         return int(ExitCode.COULD_NOT_JUDGE)
     code = int(pytest.main(pytest_arguments(args)))
     return code if code in {int(member) for member in ExitCode} else int(ExitCode.COULD_NOT_JUDGE)

@@ -21,6 +21,7 @@ _ITEM_PATH = re.compile(r"^/items/([^/?#]+)$")
 NO_BODY: Final = object()
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 REDACTOR_KEY = "conformance.redactor"
+CUT_KEY = "conformance.cut"
 
 Auth = bool | str | None
 """True: the configured bearer token; False/None: no Authorization header; a str: that exact header value."""
@@ -38,8 +39,26 @@ class NoResponse(AssertionError):
         super().__init__(f"no response to {exchange.method} {exchange.url}: {type(error).__name__}: {error}")
 
 
-class MissingToken(RuntimeError):
+class NotRun(RuntimeError):
+    """A test needs what this run does not allow or have; it is reported as not run, never as passed."""
+
+
+class MissingToken(NotRun):
     """A write needs the bearer token and the run has none."""
+
+
+class ReadOnlyRefused(NotRun):
+    """A write in a --read-only run: refused here, so none is ever sent."""
+
+
+class TargetDown(RuntimeError):
+    """The target stopped answering altogether; judging it further would only pile up timeouts."""
+
+
+MAX_BODY = 8 * 1024 * 1024
+"""Responses larger than this are cut off: a body of that size is a violation on its own."""
+DOWN_AFTER = 5
+"""Consecutive requests without a response after which the run stops as could-not-judge."""
 
 
 def exchange_of(response: httpx.Response) -> Exchange:
@@ -81,12 +100,16 @@ def encode_json(value: Any) -> bytes:
 
 
 class ApiClient:
-    def __init__(self, http: httpx.Client, *, token: str | None, ledger: Ledger, redactor: Redactor) -> None:
+    def __init__(
+        self, http: httpx.Client, *, token: str | None, ledger: Ledger, redactor: Redactor, read_only: bool = False
+    ) -> None:
         self.http = http
         self.token = token
         self.ledger = ledger
         self.redactor = redactor
+        self.read_only = read_only
         self._count = 0
+        self._silent = 0
         self._lock = threading.Lock()
         self.observed: Counter[tuple[str, int]] = Counter()
         """(operation, status) for every response: which documented codes a run actually saw."""
@@ -107,6 +130,8 @@ class ApiClient:
         auth: Auth = True,
     ) -> httpx.Response:
         method = method.upper()
+        if self.read_only and method in WRITE_METHODS:
+            raise ReadOnlyRefused(f"{method} {path} is a write, and this run is --read-only")
         self._check_safe(method, path)
         sent_headers = dict(headers or {})
         if auth is True:
@@ -122,16 +147,50 @@ class ApiClient:
         with self._lock:
             self._count += 1
         try:
-            response = self.http.send(request)
+            response = self._receive(request)
         except httpx.LocalProtocolError:
             raise  # The suite built a request HTTP cannot carry: a suite bug, not the target's.
         except httpx.TransportError as error:
+            with self._lock:
+                self._silent += 1
+                down = self._silent >= DOWN_AFTER
+            if down:
+                raise TargetDown(
+                    f"the target stopped answering: {DOWN_AFTER} requests in a row got no response "
+                    f"(last: {type(error).__name__} on {method} {path})"
+                ) from None
             raise NoResponse(error, from_request(request, self.redactor)) from None
+        with self._lock:
+            self._silent = 0
         response.extensions[REDACTOR_KEY] = self.redactor
         with self._lock:
             self.observed[(operation_of(method, path), response.status_code)] += 1
         self._record(method, path, response)
         return response
+
+    def _receive(self, request: httpx.Request) -> httpx.Response:
+        """Reads at most MAX_BODY bytes of the body; a larger one is cut, and marked so in the response."""
+        response = self.http.send(request, stream=True)
+        if response.is_stream_consumed:
+            return response  # built in memory by an in-process transport: already whole
+        try:
+            chunks, size = [], 0
+            for chunk in response.iter_raw():
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > MAX_BODY:
+                    break
+        finally:
+            response.close()
+        complete = httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            content=b"".join(chunks)[:MAX_BODY],
+            request=request,
+            extensions={**response.extensions, CUT_KEY: size > MAX_BODY},
+        )
+        complete.elapsed = response.elapsed  # Schemathesis reads it; a response built here has none.
+        return complete
 
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
         kwargs.setdefault("auth", False)

@@ -29,9 +29,13 @@ class Items:
         self.api = api
         self.run_tag = run_tag
 
+    @staticmethod
+    def name_prefix(run_tag: str) -> str:
+        return f"conformance {run_tag} #"
+
     def body(self, **members: Any) -> dict[str, Any]:
         """A valid ItemCreate with a unique name; `members` override or add to it."""
-        return {"name": f"conformance {self.run_tag} #{next(self._counter)}", "price": 9.99, **members}
+        return {"name": f"{self.name_prefix(self.run_tag)}{next(self._counter)}", "price": 9.99, **members}
 
     def create(self, body: dict[str, Any] | None = None) -> dict[str, Any]:
         response = self.api.post(ITEMS, body=body if body is not None else self.body())

@@ -122,8 +122,11 @@ def requirement_results(catalog: Catalog, outcomes: list[TestOutcome]) -> list[R
     return results
 
 
-def judge(catalog: Catalog, outcomes: list[TestOutcome], gate: Level, in_scope: set[str] | None = None) -> Judgement:
-    """The verdict. `gate` SHOULD makes SHOULD failures fail the run; `in_scope` limits what must have run."""
+def judge(
+    catalog: Catalog, outcomes: list[TestOutcome], gate: Level, in_scope: set[str] | None = None, partial: bool = False
+) -> Judgement:
+    """The verdict. `gate` SHOULD makes SHOULD failures fail the run; `in_scope` limits what must have run;
+    a `partial` run (--read-only) is never called fully conformant."""
     results = requirement_results(catalog, outcomes)
     scoped = [result for result in results if in_scope is None or result.requirement.id in in_scope]
     failed_must = [r.requirement.id for r in scoped if r.status is Status.FAILED and r.requirement.level is Level.MUST]
@@ -163,6 +166,13 @@ def judge(catalog: Catalog, outcomes: list[TestOutcome], gate: Level, in_scope: 
             Verdict.CONFORMANT,
             code,
             f"every MUST passed; SHOULD requirements not judged: {', '.join(unjudged_should)}",
+            results,
+        )
+    if partial:
+        return Judgement(
+            Verdict.CONFORMANT,
+            ExitCode.CONFORMANT,
+            f"partial run: the {len(scoped)} requirements it could judge passed; the rest were not run",
             results,
         )
     return Judgement(Verdict.FULLY_CONFORMANT, ExitCode.CONFORMANT, "every MUST and SHOULD requirement passed", results)

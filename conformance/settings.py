@@ -1,9 +1,11 @@
-"""The options of a run, from the command line or the environment, checked before any request."""
+"""The options of a run, declared once for `conformance run` and for plain pytest, checked before any request."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from conformance.catalog import Level
@@ -13,10 +15,58 @@ BASE_URL_ENV = "CONFORMANCE_BASE_URL"
 DEFAULT_SEED = 20261128
 DEFAULT_MAX_EXAMPLES = 25
 DEFAULT_TIMEOUT = 10.0
+DEFAULT_RUN_TIMEOUT = 1800.0
 
 
 class SettingsError(ValueError):
     """Options that cannot make a run; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Option:
+    flag: str
+    help: str
+    default: str | None = None
+    flag_only: bool = False
+
+    @property
+    def dest(self) -> str:
+        return self.flag.removeprefix("--").replace("-", "_")
+
+
+OPTIONS = (
+    Option("--base-url", f"server to test (default: ${BASE_URL_ENV}; else the reference app, in-process)"),
+    Option("--token", f"bearer token for the writes (default: ${TOKEN_ENV})"),
+    Option("--level", "gate on 'must' (default) or also on 'should' requirements", "must"),
+    Option("--seed", "seed of the generated cases (default: %(default)s)", str(DEFAULT_SEED)),
+    Option("--max-examples", "generated cases per operation (default: %(default)s)", str(DEFAULT_MAX_EXAMPLES)),
+    Option("--request-timeout", "seconds one request may take (default: %(default)s)", str(DEFAULT_TIMEOUT)),
+    Option("--run-timeout", "seconds the whole run may take (default: %(default)s)", str(DEFAULT_RUN_TIMEOUT)),
+    Option("--report-dir", "where the reports go (default: %(default)s)", "reports"),
+    Option("--fault", "in-process only: inject a named fault into the reference app (self-test)"),
+    Option("--read-only", "send no POST, PUT, PATCH or DELETE: judge what reads can show", flag_only=True),
+)
+
+
+def add_options(add: Callable[..., Any]) -> None:
+    """Declares every option with `add` (argparse's add_argument or pytest's addoption)."""
+    for option in OPTIONS:
+        if option.flag_only:
+            add(option.flag, dest=option.dest, action="store_true", default=False, help=option.help)
+        else:
+            add(option.flag, dest=option.dest, default=option.default, help=option.help)
+
+
+def option_arguments(values: Mapping[str, Any]) -> list[str]:
+    """The same options spelled for a pytest command line."""
+    arguments = []
+    for option in OPTIONS:
+        value = values.get(option.dest)
+        if option.flag_only:
+            arguments += [option.flag] if value else []
+        elif value is not None:
+            arguments.append(f"{option.flag}={value}")
+    return arguments
 
 
 @dataclass(frozen=True)
@@ -27,8 +77,10 @@ class RunSettings:
     seed: int
     max_examples: int
     request_timeout: float
+    run_timeout: float
     report_dir: str
     fault: str | None
+    read_only: bool
 
     @property
     def in_process(self) -> bool:
@@ -45,14 +97,18 @@ def _base_url(value: str | None) -> str | None:
     if not value:
         return None
     parts = urlsplit(value)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise SettingsError(f"--base-url has an invalid port: {value!r}") from None
+    if parts.scheme not in {"http", "https"} or not parts.hostname or " " in value:
         raise SettingsError(f"--base-url must be an http(s) URL with a host, got {value!r}")
     if parts.query or parts.fragment:
         raise SettingsError(f"--base-url must not carry a query or fragment, got {value!r}")
     return value.rstrip("/")
 
 
-def _positive_int(name: str, value: object, minimum: int) -> int:
+def _integer(name: str, value: object, minimum: int) -> int:
     try:
         number = int(str(value))
     except ValueError:
@@ -62,29 +118,28 @@ def _positive_int(name: str, value: object, minimum: int) -> int:
     return number
 
 
-def build_settings(
-    *,
-    base_url: str | None,
-    token: str | None,
-    level: str,
-    seed: object,
-    max_examples: object,
-    request_timeout: object,
-    report_dir: str,
-    fault: str | None,
-) -> RunSettings:
-    """Options win over the environment; every value is checked here, once."""
+def _seconds(name: str, value: object, maximum: float) -> float:
     try:
-        parsed_level = Level(level.upper())
+        seconds = float(str(value))
     except ValueError:
-        raise SettingsError(f"--level must be 'must' or 'should', got {level!r}") from None
+        raise SettingsError(f"{name} must be a number of seconds, got {value!r}") from None
+    if not 0 < seconds <= maximum:
+        raise SettingsError(f"{name} must be between 0 and {maximum:g} seconds, got {seconds:g}")
+    return seconds
+
+
+def build_settings(values: Mapping[str, Any]) -> RunSettings:
+    """Options (keyed by `Option.dest`) win over the environment; every value is checked here, once."""
     try:
-        timeout = float(str(request_timeout))
+        level = Level(str(values.get("level") or "must").upper())
     except ValueError:
-        raise SettingsError(f"--request-timeout must be a number of seconds, got {request_timeout!r}") from None
-    if not 0 < timeout <= 600:
-        raise SettingsError(f"--request-timeout must be between 0 and 600 seconds, got {timeout}")
+        raise SettingsError(f"--level must be 'must' or 'should', got {values.get('level')!r}") from None
+    base_url = values.get("base_url")
     url = _base_url(base_url if base_url is not None else os.environ.get(BASE_URL_ENV))
+    token = values.get("token")
+    token = token if token is not None else os.environ.get(TOKEN_ENV) or None
+    fault = values.get("fault") or None
+    read_only = bool(values.get("read_only"))
     if fault and url is not None:
         raise SettingsError("--fault applies to the in-process reference app, not to --base-url")
     if fault:
@@ -92,15 +147,21 @@ def build_settings(
 
         if fault not in FAULTS:
             raise SettingsError(f"unknown --fault {fault!r}; known faults: {', '.join(sorted(FAULTS))}")
+    if url is not None and token is None and not read_only:
+        raise SettingsError(
+            f"the write tests need a bearer token: --token or ${TOKEN_ENV} (or --read-only to judge reads only)"
+        )
     return RunSettings(
         base_url=url,
-        token=token if token is not None else os.environ.get(TOKEN_ENV) or None,
-        level=parsed_level,
-        seed=_positive_int("--seed", seed, 0),
-        max_examples=_positive_int("--max-examples", max_examples, 1),
-        request_timeout=timeout,
-        report_dir=report_dir,
-        fault=fault or None,
+        token=token,
+        level=level,
+        seed=_integer("--seed", values.get("seed", DEFAULT_SEED), 0),
+        max_examples=_integer("--max-examples", values.get("max_examples", DEFAULT_MAX_EXAMPLES), 1),
+        request_timeout=_seconds("--request-timeout", values.get("request_timeout", DEFAULT_TIMEOUT), 600),
+        run_timeout=_seconds("--run-timeout", values.get("run_timeout", DEFAULT_RUN_TIMEOUT), 86_400),
+        report_dir=str(values.get("report_dir") or "reports"),
+        fault=fault,
+        read_only=read_only,
     )
 
 

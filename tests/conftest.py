@@ -39,7 +39,9 @@ class RunResult:
         return "\n".join([self.output, *files])
 
 
-def run_conformance(*args: str, workdir: Path, env: dict[str, str] | None = None) -> RunResult:
+def run_conformance(
+    *args: str, workdir: Path, env: dict[str, str] | None = None, timeout: float = RUN_TIMEOUT
+) -> RunResult:
     """`python -m conformance run ARGS` from `workdir`, as a user runs it; reports go to workdir/reports."""
     reports = workdir / "reports"
     completed = subprocess.run(
@@ -47,7 +49,7 @@ def run_conformance(*args: str, workdir: Path, env: dict[str, str] | None = None
         cwd=workdir,
         capture_output=True,
         text=True,
-        timeout=RUN_TIMEOUT,
+        timeout=timeout,
         env={**os.environ, **(env or {})},
         check=False,
     )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import httpx
 
 from tests.conftest import RunResult, run_conformance
-from tests.servers.running import REFERENCE_TOKEN, Server
+from tests.servers.running import REFERENCE_TOKEN, Server, free_port, serve
 
 
 def test_the_reference_in_process_is_fully_conformant(reference_run: RunResult) -> None:
@@ -48,11 +49,29 @@ def test_parallel_workers_give_the_same_verdict(reference_run: RunResult, tmp_pa
     assert parallel.summary["leftovers"] == []
 
 
-def test_without_a_token_writes_are_not_run_and_nothing_is_claimed(reference_server: Server, tmp_path: Path) -> None:
-    result = run_conformance("--base-url", reference_server.url, workdir=tmp_path, env={"CONFORMANCE_TOKEN": ""})
-    assert result.exit_code == 2, result.output[-3000:]
+def test_read_only_sends_no_write_and_claims_only_what_reads_show(tmp_path: Path) -> None:
+    port, record = free_port(), tmp_path / "requests.log"
+    command = [
+        sys.executable,
+        "-m",
+        "tests.servers.hostile",
+        "--port",
+        str(port),
+        "--token",
+        "t",
+        "--mode",
+        "pass",
+        "--record",
+        str(record),
+    ]
+    with serve(command, port) as server:
+        result = run_conformance(
+            "--base-url", server.url, "--read-only", workdir=tmp_path, env={"CONFORMANCE_TOKEN": ""}
+        )
+    methods = {line.split(" ", 1)[0] for line in record.read_text(encoding="utf-8").splitlines()}
+    assert methods == {"GET"}, f"a read-only run sent {methods - {'GET'}}"
+    assert result.exit_code == 0, result.output[-3000:]
     statuses = result.statuses()
-    assert result.summary["verdict"] == "error"
-    assert statuses["DELETE-204"] == statuses["CREATE-201"] == "not-run"
-    assert statuses["LIST-PARAMS-400"] == statuses["GEN-404"] == "passed"
-    assert result.summary["counts"]["tests"]["skipped"] > 0
+    assert result.summary["verdict"] == "conformant"
+    assert statuses["LIST-PARAMS-400"] == statuses["GEN-404"] == statuses["AUTH-READ-OPEN"] == "passed"
+    assert statuses["CREATE-201"] == statuses["DELETE-GONE"] == "not-run"
