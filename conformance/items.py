@@ -12,6 +12,8 @@ from conformance.client import ITEMS, ApiClient, item_path
 from conformance.verify import item_shape_problems
 from conformance.violations import blocked
 
+QUIET_ATTEMPTS = 10
+"""Tries to find a moment without other clients' writes, for checks that compare list totals."""
 ABSENT_ID_BASE = 1_900_000_000
 """Where the search for ids that do not exist starts: far above any id a test run makes."""
 

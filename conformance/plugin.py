@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from conformance.catalog import load_catalog
+from conformance.catalog import Level, load_catalog
 from conformance.client import ITEMS, ApiClient, NoResponse, NotRun, TargetDown, item_path
 from conformance.console import print_summary
 from conformance.html_report import write_html_report
@@ -28,6 +28,7 @@ from conformance.target import OpenTarget, open_target, preflight
 from conformance.violations import ContractViolation
 
 MARK = "requirement"
+THOROUGH = "thorough"
 SETTINGS = pytest.StashKey[RunSettings]()
 REDACTOR = pytest.StashKey[Redactor]()
 RUN_ID = pytest.StashKey[str]()
@@ -49,6 +50,7 @@ def requirement_ids(item: pytest.Item) -> tuple[str, ...]:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{MARK}(*ids): the contract requirement IDs a test checks")
+    config.addinivalue_line("markers", f"{THOROUGH}: a long test that the --quick profile leaves out")
     try:
         settings = build_settings({option.dest: config.getoption(option.dest) for option in OPTIONS})
     except SettingsError as error:
@@ -160,6 +162,15 @@ class ConformanceRun:
             problems += [f"{item.nodeid}: unknown requirement {rid!r}" for rid in cited if rid not in known]
         if problems:
             raise pytest.UsageError("suite tests must cite catalog requirements:\n" + "\n".join(problems))
+        if self.settings.quick:
+            catalog = load_catalog()
+            kept, dropped = [], []
+            for item in items:
+                must = any(catalog[rid].level is Level.MUST for rid in requirement_ids(item))
+                (kept if must and item.get_closest_marker(THOROUGH) is None else dropped).append(item)
+            if dropped:
+                self.config.hook.pytest_deselected(items=dropped)
+                items[:] = kept
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         # Shown per test case in JUnit XML, so CI systems list the requirements a test checks.

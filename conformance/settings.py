@@ -14,6 +14,7 @@ from conformance.redaction import TOKEN_ENV
 BASE_URL_ENV = "CONFORMANCE_BASE_URL"
 DEFAULT_SEED = 20261128
 DEFAULT_MAX_EXAMPLES = 25
+QUICK_MAX_EXAMPLES = 5
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_RUN_TIMEOUT = 1800.0
 
@@ -39,12 +40,18 @@ OPTIONS = (
     Option("--token", f"bearer token for the writes (default: ${TOKEN_ENV})"),
     Option("--level", "gate on 'must' (default) or also on 'should' requirements", "must"),
     Option("--seed", "seed of the generated cases (default: %(default)s)", str(DEFAULT_SEED)),
-    Option("--max-examples", "generated cases per operation (default: %(default)s)", str(DEFAULT_MAX_EXAMPLES)),
+    Option(
+        "--max-examples",
+        f"generated cases per operation (default: {DEFAULT_MAX_EXAMPLES}; {QUICK_MAX_EXAMPLES} with --quick)",
+    ),
     Option("--request-timeout", "seconds one request may take (default: %(default)s)", str(DEFAULT_TIMEOUT)),
     Option("--run-timeout", "seconds the whole run may take (default: %(default)s)", str(DEFAULT_RUN_TIMEOUT)),
     Option("--report-dir", "where the reports go (default: %(default)s)", "reports"),
     Option("--fault", "in-process only: inject a named fault into the reference app (self-test)"),
     Option("--read-only", "send no POST, PUT, PATCH or DELETE: judge what reads can show", flag_only=True),
+    Option(
+        "--quick", "pre-commit profile: MUST requirements only, fewer generated cases, no workflows", flag_only=True
+    ),
 )
 
 
@@ -81,6 +88,7 @@ class RunSettings:
     report_dir: str
     fault: str | None
     read_only: bool
+    quick: bool
 
     @property
     def in_process(self) -> bool:
@@ -156,12 +164,17 @@ def build_settings(values: Mapping[str, Any]) -> RunSettings:
         token=token,
         level=level,
         seed=_integer("--seed", values.get("seed", DEFAULT_SEED), 0),
-        max_examples=_integer("--max-examples", values.get("max_examples", DEFAULT_MAX_EXAMPLES), 1),
+        max_examples=_integer(
+            "--max-examples",
+            values.get("max_examples") or (QUICK_MAX_EXAMPLES if values.get("quick") else DEFAULT_MAX_EXAMPLES),
+            1,
+        ),
         request_timeout=_seconds("--request-timeout", values.get("request_timeout", DEFAULT_TIMEOUT), 600),
         run_timeout=_seconds("--run-timeout", values.get("run_timeout", DEFAULT_RUN_TIMEOUT), 86_400),
         report_dir=str(values.get("report_dir") or "reports"),
         fault=fault,
         read_only=read_only,
+        quick=bool(values.get("quick")),
     )
 
 

@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from conformance.client import ITEMS, ApiClient, item_path
-from conformance.items import Items
+from conformance.items import QUIET_ATTEMPTS, Items
 from conformance.verify import fail, verify_item_response, verify_members, verify_status
 
 VALID_BODIES: dict[str, dict[str, Any]] = {
@@ -40,10 +40,11 @@ def test_a_created_item_can_be_read_by_id(api: ApiClient, items: Items) -> None:
 @pytest.mark.requirement("CREATE-READBACK")
 def test_a_created_item_is_listed_and_the_total_grows_by_one(items: Items) -> None:
     """CREATE-READBACK: the created Item appears in the list, and `total` grows by one."""
-    for _ in range(3):
+    for _ in range(QUIET_ATTEMPTS):
         before = items.total()
         created = items.create()
-        page = items.page(limit=100, offset=max(0, before - 99))
+        # New items take the highest ids: a window around the old end finds it even if others created some.
+        page = items.page(limit=100, offset=max(0, before - 50))
         if page["total"] == before + 1:
             break
         # Another client may have written meanwhile: measure again before judging the total.
@@ -60,7 +61,7 @@ def test_a_created_item_is_listed_and_the_total_grows_by_one(items: Items) -> No
             "CREATE-READBACK",
             "total after one create",
             expected=f"total {before + 1}",
-            received=f"total {page['total']} (three attempts)",
+            received=f"total {page['total']} (after several attempts)",
         )
 
 

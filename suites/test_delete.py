@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conformance.client import ApiClient, item_path
-from conformance.items import Items
+from conformance.items import QUIET_ATTEMPTS, Items
 from conformance.verify import fail, verify_status
 
 
@@ -41,12 +41,12 @@ def test_a_deleted_item_answers_404_to_every_item_method(api: ApiClient, items: 
 def test_a_deleted_item_leaves_the_list_and_its_total(api: ApiClient, items: Items) -> None:
     """DELETE-GONE: the Item is gone from the list, and `total` is one less."""
     item = items.create()
-    for attempt in range(3):
+    for attempt in range(QUIET_ATTEMPTS):
         before = items.total()
         if attempt:
             item = items.create()
         items.delete(item["id"])
-        after = items.page(limit=100, offset=max(0, before - 100))
+        after = items.page(limit=100, offset=max(0, before - 50))
         listed = [entry.get("id") for entry in after["items"] if isinstance(entry, dict)]
         if item["id"] in listed:
             raise fail(
@@ -62,7 +62,7 @@ def test_a_deleted_item_leaves_the_list_and_its_total(api: ApiClient, items: Ite
         "DELETE-GONE",
         f"total after deleting item {item['id']}",
         expected=f"total {before - 1}",
-        received=f"total {after['total']} (three attempts)",
+        received=f"total {after['total']} (after several attempts)",
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from conformance.client import ITEMS, ApiClient
-from conformance.items import Items
+from conformance.items import QUIET_ATTEMPTS, Items
 from conformance.verify import fail, verify_error_body, verify_item, verify_json_success, verify_status
 
 
@@ -66,7 +66,7 @@ def test_a_page_is_the_window_offset_to_offset_plus_limit(items: Items) -> None:
 
     New items take the highest ids, so the four just created are the last four of the collection.
     """
-    for _ in range(3):
+    for _ in range(QUIET_ATTEMPTS):
         created = [items.create()["id"] for _ in range(4)]
         total = items.total()
         start = total - 4
@@ -109,21 +109,17 @@ def test_an_offset_at_or_past_the_end_gives_an_empty_page(items: Items, past_end
 
 @pytest.mark.requirement("LIST-TOTAL")
 def test_total_counts_the_whole_collection_not_the_page(items: Items) -> None:
-    """LIST-TOTAL: `total` counts the whole collection, not the page: every page size reports the same."""
+    """LIST-TOTAL: `total` counts the whole collection, not the page: with three items of its own alive,
+    every page, however small or far past the end, reports a total of at least three."""
     for _ in range(3):
         items.create()
-    for _ in range(3):
-        totals = {f"limit={limit}": items.page(limit=limit)["total"] for limit in (1, 2, 100)}
-        beyond = items.page(offset=totals["limit=1"] + 1000, limit=5)
-        totals["an empty page past the end"] = beyond["total"]
-        if len(set(totals.values())) == 1:
-            break
-        # Another client may have written between the pages: measure again.
-    if len(set(totals.values())) != 1 or totals["limit=1"] < 3:
+    totals = {f"limit={limit}": items.page(limit=limit)["total"] for limit in (1, 2)}
+    totals["an empty page past the end"] = items.page(offset=10**6, limit=5)["total"]
+    if any(total < 3 for total in totals.values()):
         raise fail(
             "LIST-TOTAL",
-            "total reported with different page sizes after creating 3 items",
-            expected="the same total (at least 3) for every page",
+            "total reported by small pages after creating 3 items",
+            expected="a total of at least 3 for every page",
             received=", ".join(f"{page}: {total}" for page, total in totals.items()),
         )
 
@@ -133,7 +129,7 @@ def test_without_parameters_limit_is_10_and_offset_is_0(api: ApiClient, items: I
     """LIST-DEFAULTS: without parameters, `limit` is 10 and `offset` is 0."""
     for _ in range(max(0, 11 - items.total())):
         items.create()
-    for _ in range(3):
+    for _ in range(QUIET_ATTEMPTS):
         default = items.page()
         explicit = items.page(limit=10, offset=0)
         if listed_ids(default) == listed_ids(explicit):

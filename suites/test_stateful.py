@@ -20,6 +20,7 @@ from conformance.properties import RESPONSE_CHECKS, STATEFUL_CHECKS, Sent, contr
 from conformance.settings import RunSettings
 
 
+@pytest.mark.thorough
 @pytest.mark.requirement("CREATE-READBACK", "DELETE-GONE", "GEN-NO-5XX", "GEN-DOCUMENTED", "ITEM-SHAPE")
 def test_linked_workflows_keep_items_consistent(api: ApiClient, items: Items, run_settings: RunSettings) -> None:
     scratch: dict[str, int] = {}

@@ -41,7 +41,7 @@ def test_the_served_reference_is_fully_conformant_over_loopback(reference_server
     assert httpx.get(f"{reference_server.url}/items", timeout=5).json()["total"] == 0
 
 
-def test_parallel_workers_give_the_same_verdict(reference_run: RunResult, tmp_path: Path) -> None:
+def test_parallel_workers_in_process_give_the_same_verdict(reference_run: RunResult, tmp_path: Path) -> None:
     parallel = run_conformance("-n", "2", workdir=tmp_path)
     assert parallel.exit_code == reference_run.exit_code == 0, parallel.output[-3000:]
     assert parallel.statuses() == reference_run.statuses()
@@ -75,3 +75,15 @@ def test_read_only_sends_no_write_and_claims_only_what_reads_show(tmp_path: Path
     assert result.summary["verdict"] == "conformant"
     assert statuses["LIST-PARAMS-400"] == statuses["GEN-404"] == statuses["AUTH-READ-OPEN"] == "passed"
     assert statuses["CREATE-201"] == statuses["DELETE-GONE"] == "not-run"
+
+
+def test_four_workers_over_http_give_the_serial_verdict_and_leave_nothing(
+    reference_server: Server, reference_run: RunResult, tmp_path: Path
+) -> None:
+    for attempt in range(2):
+        result = run_conformance("--base-url", reference_server.url, "--token", REFERENCE_TOKEN, "-n", "4",
+                                 workdir=tmp_path / str(attempt))
+        assert result.exit_code == 0, result.output[-3000:]
+        assert result.statuses() == reference_run.statuses()
+        assert result.summary["leftovers"] == []
+    assert httpx.get(f"{reference_server.url}/items", timeout=5).json()["total"] == 0
