@@ -81,16 +81,7 @@ def synthetic_run(failures: int) -> dict[str, Any]:
                 duration=0.01,
             )
         )
-    settings = build_settings(
-        base_url="http://127.0.0.1:8000",
-        token=None,
-        level="must",
-        seed=1,
-        max_examples=25,
-        request_timeout=10,
-        report_dir="reports",
-        fault=None,
-    )
+    settings = build_settings({"base_url": "http://127.0.0.1:8000", "token": "t", "max_examples": 25})
     facts = {"requests": failures, "created": 0, "leftovers": [], "observed": {"PUT /items/{id}": {"500": failures}}}
     now = time.time()
     return to_dict(RunSummary(settings, judge(catalog, outcomes, Level.MUST), outcomes, facts, now, now + 1, 0))

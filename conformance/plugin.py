@@ -238,6 +238,7 @@ class ConformanceRun:
     def pytest_configure_node(self, node: Any) -> None:
         node.workerinput["conformance_run_id"] = self.config.stash[RUN_ID]
 
+    @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: object) -> None:
         if error:
             self.crashed_workers += 1

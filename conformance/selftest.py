@@ -59,16 +59,14 @@ def worker(names: list[str], max_examples: int, root: Path) -> None:
     """
     import contextlib
 
-    import pytest
-
-    from conformance.cli import _parser, pytest_arguments
+    from conformance.cli import _parser, pytest_arguments, run_pytest
 
     for name in names:
         report_dir = root / name.strip("()")
         report_dir.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         with (report_dir / "pytest.log").open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
-            pytest.main(pytest_arguments(_parser().parse_args(run_arguments(name, max_examples, report_dir))))
+            run_pytest(pytest_arguments(_parser().parse_args(run_arguments(name, max_examples, report_dir))))
         print(json.dumps({"fault": name, "seconds": round(time.perf_counter() - started, 2)}), flush=True)
 
 

@@ -81,8 +81,11 @@ def test_four_workers_over_http_give_the_serial_verdict_and_leave_nothing(
     reference_server: Server, reference_run: RunResult, tmp_path: Path
 ) -> None:
     for attempt in range(2):
-        result = run_conformance("--base-url", reference_server.url, "--token", REFERENCE_TOKEN, "-n", "4",
-                                 workdir=tmp_path / str(attempt))
+        workdir = tmp_path / str(attempt)
+        workdir.mkdir()
+        result = run_conformance(
+            "--base-url", reference_server.url, "--token", REFERENCE_TOKEN, "-n", "4", workdir=workdir
+        )
         assert result.exit_code == 0, result.output[-3000:]
         assert result.statuses() == reference_run.statuses()
         assert result.summary["leftovers"] == []
