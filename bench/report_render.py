@@ -20,20 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from conformance.catalog import Level, load_catalog
-from conformance.html_report import render_html
+from conformance.html_report import HEADLESS_CHROMIUM, render_html
 from conformance.results import Outcome, TestOutcome, judge
 from conformance.settings import build_settings
 from conformance.summary import RunSummary, to_dict, write_json_summary
-
-BROWSER_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def synthetic_run(failures: int) -> dict[str, Any]:
@@ -91,7 +81,7 @@ def browser_load_ms(chromium: str, page: Path) -> tuple[int | None, float]:
     """(load event time the page records, wall time of the whole headless browser run)."""
     started = time.perf_counter()
     dom = subprocess.run(
-        [chromium, *BROWSER_FLAGS, "--dump-dom", page.as_uri()],
+        [chromium, *HEADLESS_CHROMIUM, "--dump-dom", page.as_uri()],
         capture_output=True,
         text=True,
         timeout=120,

@@ -14,20 +14,11 @@ import pytest
 
 import contracts
 from conformance.catalog import load_catalog
+from conformance.html_report import HEADLESS_CHROMIUM
 from tests.conftest import RunResult, run_conformance
 
 TOKEN = "Recognisable-Token-4242-do-not-leak"
 REPO_REPORTS = Path(__file__).resolve().parents[1] / "reports"
-BROWSER_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +123,7 @@ def test_the_report_renders_in_a_real_browser(faulty_run: RunResult) -> None:
         pytest.skip("Chromium is not installed here (.ci/run installs Debian's chromium)")
     page = (faulty_run.report_dir / "conformance.html").as_uri()
     dom = subprocess.run(
-        [chromium, *BROWSER_FLAGS, "--dump-dom", page], capture_output=True, text=True, timeout=120, check=False
+        [chromium, *HEADLESS_CHROMIUM, "--dump-dom", page], capture_output=True, text=True, timeout=120, check=False
     ).stdout
     assert re.search(r'data-render-ms="\d+"', dom), "the page's load handler did not run"
     assert "NON-CONFORMANT" in dom
@@ -141,7 +132,7 @@ def test_the_report_renders_in_a_real_browser(faulty_run: RunResult) -> None:
     screenshot = REPO_REPORTS / "conformance-screenshot.png"
     screenshot.unlink(missing_ok=True)
     subprocess.run(
-        [chromium, *BROWSER_FLAGS, f"--screenshot={screenshot}", "--window-size=1280,1600", page],
+        [chromium, *HEADLESS_CHROMIUM, f"--screenshot={screenshot}", "--window-size=1280,1600", page],
         capture_output=True,
         timeout=120,
         check=False,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import httpx
 
 from tests.conftest import RunResult, run_conformance
-from tests.servers.running import REFERENCE_TOKEN, Server, free_port, serve
+from tests.servers import hostile
+from tests.servers.running import REFERENCE_TOKEN, Server
 
 
 def test_the_reference_in_process_is_fully_conformant(reference_run: RunResult) -> None:
@@ -50,21 +50,8 @@ def test_parallel_workers_in_process_give_the_same_verdict(reference_run: RunRes
 
 
 def test_read_only_sends_no_write_and_claims_only_what_reads_show(tmp_path: Path) -> None:
-    port, record = free_port(), tmp_path / "requests.log"
-    command = [
-        sys.executable,
-        "-m",
-        "tests.servers.hostile",
-        "--port",
-        str(port),
-        "--token",
-        "t",
-        "--mode",
-        "pass",
-        "--record",
-        str(record),
-    ]
-    with serve(command, port) as server:
+    record = tmp_path / "requests.log"
+    with hostile.running("pass", "t", "--record", str(record)) as server:
         result = run_conformance(
             "--base-url", server.url, "--read-only", workdir=tmp_path, env={"CONFORMANCE_TOKEN": ""}
         )

@@ -13,10 +13,13 @@ import argparse
 import asyncio
 import itertools
 import json
+import sys
+from contextlib import AbstractContextManager
 
 import httpx
 
 from target_app import create_app
+from tests.servers.running import Server, free_port, serve
 
 MODES = (
     "pass",
@@ -117,11 +120,19 @@ class Front:
         return keep
 
 
-async def serve(port: int, mode: str, token: str, delay: float, record: str | None) -> None:
+async def listen(port: int, mode: str, token: str, delay: float, record: str | None) -> None:
     front = Front(mode, token, delay, record)
     server = await asyncio.start_server(front.handle, "127.0.0.1", port)
     async with server:
         await server.serve_forever()
+
+
+def running(mode: str, token: str, *extra: str) -> AbstractContextManager[Server]:
+    """This server in `mode` on a free port, for a test; stopped when the `with` block ends."""
+    port = free_port()
+    command = [sys.executable, "-m", "tests.servers.hostile", "--port", str(port), "--token", token, "--mode", mode]
+    # In these modes GET /items is itself the misbehaviour, so readiness is the open port.
+    return serve([*command, *extra], port, items=mode not in ("html", "redirect", "slow"))
 
 
 def main() -> None:
@@ -132,7 +143,7 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=2.0, help="seconds each answer waits in mode slow")
     parser.add_argument("--record", help="append `METHOD target` of every request to this file")
     args = parser.parse_args()
-    asyncio.run(serve(args.port, args.mode, args.token, args.delay, args.record))
+    asyncio.run(listen(args.port, args.mode, args.token, args.delay, args.record))
 
 
 if __name__ == "__main__":
