@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -16,6 +17,22 @@ QUIET_ATTEMPTS = 10
 """Tries to find a moment without other clients' writes, for checks that compare list totals."""
 ABSENT_ID_BASE = 1_900_000_000
 """Where the search for ids that do not exist starts: far above any id a test run makes."""
+
+
+@dataclass(frozen=True)
+class TailSnapshot:
+    offset: int
+    total: int
+    ids: frozenset[int]
+
+
+def tail_snapshot(items: Items, offset: int | None = None) -> TailSnapshot:
+    """The ids of the newest items (new items take the highest ids) and the total, at one moment."""
+    total = items.total()
+    start = max(0, total - 50) if offset is None else offset
+    page = items.page(limit=100, offset=start)
+    ids = frozenset(entry["id"] for entry in page["items"] if isinstance(entry, dict) and "id" in entry)
+    return TailSnapshot(start, int(page["total"]), ids)
 
 
 def _brief(response: httpx.Response) -> str:
