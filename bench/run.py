@@ -2,13 +2,14 @@
 
     python bench/run.py [--quick] [--repeat K] [--max-examples N] [--timeout S] [--raw-requests N] [--output PATH]
 
-One run times the suite in-process and over loopback against `python -m target_app`, the peer
-(`st run ... -c all`) against the same served app at the same max-examples, the suite's growth with
---max-examples and -n, and what a bare keep-alive httpx client gets from the same app, so the
-suite's own cost per request shows. It writes a Markdown table to bench/results.md and prints it.
-Each point is run --repeat times (default 3) and the run with the median wall time is reported, as
-the numbers of one run on a shared machine vary a lot. `--quick` skips the max-examples 100 and 200
-points and runs each point once. Needs the project installed (`pip install -e .`), as for the suite.
+One run times the suite in-process (Hypothesis's cache warm, and cold as on a fresh CI checkout) and
+over loopback against `python -m target_app`, the peer (`st run ... -c all`) against the same served
+app at the same max-examples, the suite's growth with --max-examples and -n, and what a bare
+keep-alive httpx client gets from the same app, so the suite's own cost per request shows. It writes
+a Markdown table to bench/results.md and prints it. Each point is run --repeat times (default 3) and
+the run with the median wall time is reported, as one run on a shared machine varies a lot.
+`--quick` skips the max-examples 100 and 200 points and runs each point once. Needs the project
+installed (`pip install -e .`), as the suite does.
 """
 
 from __future__ import annotations
@@ -120,10 +121,12 @@ def stop_group(process: subprocess.Popen[bytes]) -> None:
 
 
 def child_env() -> dict[str, str]:
-    # Children run in a temp dir (so Hypothesis/Schemathesis caches never land in the checkout);
-    # PYTHONPATH keeps them on this checkout's code even without an editable install.
-    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    return {**os.environ, "PYTHONPATH": path}
+    # Children run in a temp dir, so Hypothesis/Schemathesis caches never land in the checkout, and
+    # Hypothesis keeps its cache (.hypothesis/, the Unicode tables included) in that working directory:
+    # the benchmark decides when it is cold. PYTHONPATH keeps them on this checkout's code.
+    env = {key: value for key, value in os.environ.items() if key != "HYPOTHESIS_STORAGE_DIRECTORY"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    return env
 
 
 def children_maxrss_kib() -> int:
@@ -202,6 +205,7 @@ def suite_run(
     workers: str | None = None,
     base_url: str | None = None,
     token: str | None = None,
+    cwd: Path | None = None,
 ) -> Run:
     report_dir = workdir / f"suite-{label}"
     command = [sys.executable, "-m", "conformance", "run", "--max-examples", str(max_examples)]
@@ -211,11 +215,11 @@ def suite_run(
     if base_url is not None and token is not None:
         command += ["--base-url", base_url, "--token", token]
     log = workdir / f"suite-{label}.log"
-    wall, code, rss = timed(command, workdir, log, timeout)
+    wall, code, rss = timed(command, cwd or workdir, log, timeout)
     run = Run(
         label=label,
         tool="suite",
-        target="loopback" if base_url else "in-process",
+        target="loopback" if base_url else "in-process" if cwd is None else "in-process, cold cache",
         max_examples=max_examples,
         workers=workers or "serial",
         wall_s=wall,
@@ -376,7 +380,7 @@ def render(
         f"- code: {code_version()}",
         f"- Python {platform.python_version()}; {versions()}",
         f"- PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE') or 'unset'} (when set, nothing "
-        "caches .pyc files, and pytest rewrites the asserts of every plugin module again in each suite run)",
+        "caches .pyc files: every child recompiles this checkout, and pytest re-rewrites the modules it rewrites)",
         "- wall: time.perf_counter around the child process (interpreter start, imports, contract loading, "
         "reports included); in-run: the suite's manifest.duration_s (pytest session), the peer's NDJSON "
         "LoadingFinished.duration + EngineFinished.running_time",
@@ -384,6 +388,8 @@ def render(
         "test-case and check request it recorded) + the probe requests in its NDJSON probing phase",
         f"- peak RSS: {rss_source}",
         "- overhead ms/req = in-run ms/request minus raw ms/request of the same transport (table at the end)",
+        "- in-process, cold cache: run in a fresh directory, as CI does on a fresh checkout, so Hypothesis "
+        "rebuilds its Unicode tables (.hypothesis/unicode_data); every other run (the peer too) has them cached",
         f"- each point: the run with the median wall time of {repeat} (wall s: median (min..max)); "
         f"raw ceiling: the best of {repeat}; a fresh `python -m target_app` per loopback run",
         "",
@@ -394,7 +400,7 @@ def render(
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for run in main_runs:
-        raw = raws.get(run.target)
+        raw = raws.get(run.target.split(",")[0])
         overhead = run.ms_in_run - raw.ms if run.ms_in_run is not None and raw else None
         lines.append(
             f"| {run.tool} | {run.target} | {wall(run)} | {number(run.in_run_s)} | {run.requests or '—'} "
@@ -516,7 +522,18 @@ def main() -> int:
                     runs.append(peer_run(f"loopback-{index}", workdir, timeout, n, base_url, token))
             return median_run(runs)
 
-        main_runs = [suite("in-process", n), suite("loopback", n, served=True), peer()]
+        # As on a fresh CI checkout: no .hypothesis/ in the working directory, so Hypothesis rebuilds its
+        # Unicode tables. Every other run shares one working directory, warmed with the cache made here.
+        cold_runs = []
+        for index in range(repeat):
+            step(f"suite in-process, cold Hypothesis cache ({index + 1}/{repeat})")
+            fresh = workdir / f"cold-{index}"
+            fresh.mkdir()
+            cold_runs.append(suite_run(f"cold-{index}", workdir, timeout, n, cwd=fresh))
+        if (fresh / ".hypothesis").is_dir():
+            shutil.copytree(fresh / ".hypothesis", workdir / ".hypothesis", dirs_exist_ok=True)
+        cold = median_run(cold_runs)
+        main_runs = [suite("in-process", n), cold, suite("loopback", n, served=True), peer()]
         scaling = [
             suite(f"max-examples-{points}", points)
             for points in SCALING_POINTS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import signal
 import threading
@@ -13,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from conformance.catalog import Level, load_catalog
 from conformance.client import ITEMS, ApiClient, NoResponse, NotRun, TargetDown, item_path
@@ -27,6 +29,7 @@ from conformance.summary import RunSummary, to_dict, write_json_summary
 from conformance.target import OpenTarget, open_target, preflight
 from conformance.violations import ContractViolation
 
+CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "items-conformance"
 MARK = "requirement"
 THOROUGH = "thorough"
 SETTINGS = pytest.StashKey[RunSettings]()
@@ -56,6 +59,9 @@ def pytest_configure(config: pytest.Config) -> None:
     except SettingsError as error:
         pytest.exit(f"conformance: {error}", returncode=ExitCode.COULD_NOT_JUDGE)
     activate(settings)
+    # Hypothesis caches its Unicode tables under .hypothesis/ in the working directory: a run would leave
+    # that behind wherever it starts, and rebuild it (4 s here) on every fresh CI checkout.
+    set_hypothesis_home_dir(str(CACHE_DIR / "hypothesis"))
     # Litestar's test client logs every request at INFO; the evidence already carries the exchanges.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     config.stash[SETTINGS] = settings
