@@ -12,7 +12,7 @@ from typing import Any, Final
 
 import httpx
 
-from conformance.exchange import Exchange, from_request, from_response
+from conformance.exchange import CUT_KEY, Exchange, from_request, from_response
 from conformance.ledger import Ledger
 from conformance.redaction import Redactor
 
@@ -21,7 +21,6 @@ _ITEM_PATH = re.compile(r"^/items/([^/?#]+)$")
 NO_BODY: Final = object()
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 REDACTOR_KEY = "conformance.redactor"
-CUT_KEY = "conformance.cut"
 
 Auth = bool | str | None
 """True: the configured bearer token; False/None: no Authorization header; a str: that exact header value."""

@@ -9,6 +9,8 @@ import httpx
 
 from conformance.redaction import SHELL_TOKEN, Redactor
 
+CUT_KEY = "conformance.cut"
+"""Set on a response whose body the client stopped reading at its size limit."""
 BODY_LIMIT = 4096
 """Bodies longer than this are cut in evidence; their full size is still shown."""
 
@@ -82,12 +84,14 @@ def curl_command(request: httpx.Request, redactor: Redactor) -> str:
 
 def from_response(response: httpx.Response, redactor: Redactor) -> Exchange:
     request = response.request
+    cut = f" (body cut by the suite after {len(response.content)} bytes)" if response.extensions.get(CUT_KEY) else ""
     return Exchange(
         method=request.method,
         url=redactor.text(str(request.url)),
         request=_message(request.headers, request.content, redactor),
         status=response.status_code,
-        reason=response.reason_phrase,
+        reason=response.reason_phrase
+        + (f" (body cut by the suite after {len(response.content)} bytes)" if cut else ""),
         response=_message(response.headers, response.content, redactor),
         curl=curl_command(request, redactor),
     )

@@ -64,12 +64,8 @@ class Judgement:
     reason: str
     requirements: list[RequirementResult]
 
-    def failed(self, level: Level | None = None) -> list[str]:
-        return [
-            result.requirement.id
-            for result in self.requirements
-            if result.status is Status.FAILED and (level is None or result.requirement.level is level)
-        ]
+    def failed(self) -> list[str]:
+        return [result.requirement.id for result in self.requirements if result.status is Status.FAILED]
 
 
 EVIDENCE_IN_FULL = 25

@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from conformance.client import ApiClient, UnsafeWrite, exchange_of, path_item_id
+from conformance.client import MAX_BODY, ApiClient, UnsafeWrite, exchange_of, path_item_id
 from conformance.ledger import Ledger
 from conformance.redaction import Redactor
 
@@ -104,3 +104,13 @@ def test_long_bodies_are_cut_with_their_size_shown() -> None:
     assert exchange.response.truncated
     assert exchange.response.body_size == 10_000
     assert "[10000 bytes in all, first 4096 shown]" in exchange.render()
+
+
+def test_a_body_cut_at_the_size_limit_says_so_in_the_evidence() -> None:
+    def huge(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=httpx.ByteStream(b"x" * (MAX_BODY + 10)))
+
+    api, _ = make_client(httpx.MockTransport(huge))
+    response = api.get("/items")
+    assert len(response.content) == MAX_BODY
+    assert "body cut by the suite" in exchange_of(response).render()
