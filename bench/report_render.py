@@ -14,16 +14,22 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+# Run as a script: the checkout's root is not on the path, and the browser flags live with the tests.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from conformance.catalog import Level, load_catalog
-from conformance.html_report import HEADLESS_CHROMIUM, render_html
+from conformance.facts import RunFacts
+from conformance.html_report import render_html
 from conformance.results import Outcome, TestOutcome, judge
 from conformance.settings import build_settings
 from conformance.summary import RunSummary, to_dict, write_json_summary
+from tests.browser import HEADLESS_CHROMIUM
 
 
 def synthetic_run(failures: int) -> dict[str, Any]:
@@ -72,7 +78,7 @@ def synthetic_run(failures: int) -> dict[str, Any]:
             )
         )
     settings = build_settings({"base_url": "http://127.0.0.1:8000", "token": "t", "max_examples": 25})
-    facts = {"requests": failures, "created": 0, "leftovers": [], "observed": {"PUT /items/{id}": {"500": failures}}}
+    facts = RunFacts(requests=failures, observed={"PUT /items/{id}": {"500": failures}})
     now = time.time()
     return to_dict(RunSummary(settings, judge(catalog, outcomes, Level.MUST), outcomes, facts, now, now + 1, 0))
 

@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from conformance.facts import RunFacts
 from conformance.results import Judgement, Status
 from conformance.settings import RunSettings
 
@@ -17,7 +18,7 @@ VERDICT_TITLES = {
 }
 
 
-def print_summary(terminal: Any, judgement: Judgement, settings: RunSettings, facts: dict[str, Any]) -> None:
+def print_summary(terminal: Any, judgement: Judgement, settings: RunSettings, facts: RunFacts) -> None:
     terminal.section("Items API conformance", sep="=")
     title = VERDICT_TITLES[judgement.verdict.value]
     terminal.write_line(
@@ -26,9 +27,7 @@ def print_summary(terminal: Any, judgement: Judgement, settings: RunSettings, fa
         red=judgement.exit_code != 0,
         green=judgement.exit_code == 0,
     )
-    terminal.write_line(
-        f"target:  {settings.target_label}; gate: {settings.level.value}; requests: {facts['requests']}"
-    )
+    terminal.write_line(f"target:  {settings.target_label}; gate: {settings.level.value}; requests: {facts.requests}")
     by_section: dict[str, Counter[Status]] = {}
     for result in judgement.requirements:
         by_section.setdefault(f"§{result.requirement.section.number} {result.requirement.section.title}", Counter())[
@@ -40,6 +39,6 @@ def print_summary(terminal: Any, judgement: Judgement, settings: RunSettings, fa
         terminal.write_line(f"  {name:<{width}}  {parts}")
     if failed := judgement.failed():
         terminal.write_line(f"failed requirements: {', '.join(failed)}", red=True)
-    if facts["leftovers"]:
-        terminal.write_line(f"items left on the server (could not delete): {sorted(facts['leftovers'])}", yellow=True)
+    if facts.leftovers:
+        terminal.write_line(f"items left on the server (could not delete): {sorted(facts.leftovers)}", yellow=True)
     terminal.write_line(f"reports: {Path(settings.report_dir).resolve()}")

@@ -90,8 +90,7 @@ def from_response(response: httpx.Response, redactor: Redactor) -> Exchange:
         url=redactor.text(str(request.url)),
         request=_message(request.headers, request.content, redactor),
         status=response.status_code,
-        reason=response.reason_phrase
-        + (f" (body cut by the suite after {len(response.content)} bytes)" if cut else ""),
+        reason=response.reason_phrase + cut,
         response=_message(response.headers, response.content, redactor),
         curl=curl_command(request, redactor),
     )

@@ -14,18 +14,6 @@ FAILURES_IN_FULL = 10
 BODY_SHOWN = 1024
 """Characters of a body shown in the HTML (the JSON keeps up to the client's limit)."""
 
-HEADLESS_CHROMIUM = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-)
-"""How the report is opened to check that it renders (tests, bench): offline, no first-run work."""
-
 _environment = Environment(
     loader=PackageLoader("conformance", "templates"),
     autoescape=select_autoescape(default=True),

@@ -12,13 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from conformance.catalog import Level, load_catalog
-from conformance.client import ITEMS, ApiClient, NoResponse, NotRun, TargetDown, item_path
+from conformance.cleanup import clean_up
+from conformance.client import ApiClient, NoResponse, NotRun, TargetDown
 from conformance.console import print_summary
+from conformance.facts import RunFacts
 from conformance.html_report import write_html_report
 from conformance.items import Items
 from conformance.ledger import Ledger
@@ -35,8 +36,8 @@ THOROUGH = "thorough"
 SETTINGS = pytest.StashKey[RunSettings]()
 REDACTOR = pytest.StashKey[Redactor]()
 RUN_ID = pytest.StashKey[str]()
-FACTS = pytest.StashKey[dict[str, Any]]()
-"""Per process: requests sent, items created, items left behind; workers send theirs to the controller."""
+FACTS = pytest.StashKey[RunFacts]()
+"""Per process; workers send theirs to the controller."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -66,7 +67,7 @@ def pytest_configure(config: pytest.Config) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     config.stash[SETTINGS] = settings
     config.stash[REDACTOR] = Redactor([settings.token] if settings.token else [])
-    config.stash[FACTS] = {"requests": 0, "created": 0, "leftovers": [], "observed": {}}
+    config.stash[FACTS] = RunFacts()
     # Shared by the controller and its xdist workers, so the controller can find what a crashed worker made.
     config.stash[RUN_ID] = getattr(config, "workerinput", {}).get("conformance_run_id") or secrets.token_hex(4)
     config.pluginmanager.register(ConformanceRun(config, settings), "conformance-run")
@@ -250,19 +251,12 @@ class ConformanceRun:
             self.crashed_workers += 1
         facts = getattr(node, "workeroutput", {}).get("conformance")
         if facts:
-            into = self.config.stash[FACTS]
-            into["requests"] += facts["requests"]
-            into["created"] += facts["created"]
-            into["leftovers"] += facts["leftovers"]
-            for operation, statuses in facts["observed"].items():
-                merged = into["observed"].setdefault(operation, {})
-                for status, count in statuses.items():
-                    merged[status] = merged.get(status, 0) + count
+            self.config.stash[FACTS].merge(RunFacts.from_wire(facts))
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if _is_worker(self.config):
-            self.config.workeroutput["conformance"] = self.config.stash[FACTS]  # type: ignore[attr-defined]
+            self.config.workeroutput["conformance"] = self.config.stash[FACTS].to_wire()  # type: ignore[attr-defined]
             return
         if self.crashed_workers and not self.settings.in_process:
             self._clean_up_after_crashed_workers()
@@ -289,9 +283,8 @@ class ConformanceRun:
         """A worker that died took its ledger along; its items still carry the run's tag."""
         with open_target(self.settings) as target:
             api = ApiClient(target.http, token=target.token, ledger=Ledger(), redactor=self.config.stash[REDACTOR])
-            left = _clean_up(api, Items.name_prefix(self.config.stash[RUN_ID]).removesuffix(" #"))
-        facts = self.config.stash[FACTS]
-        facts["leftovers"] = sorted(set(facts["leftovers"]) | set(left))
+            left = clean_up(api, Items.name_prefix(self.config.stash[RUN_ID]).removesuffix(" #"))
+        self.config.stash[FACTS].merge(RunFacts(leftovers=left))
 
     def _judge(self) -> Judgement:
         catalog = load_catalog()
@@ -345,49 +338,10 @@ def api(target: OpenTarget, run_tag: str, pytestconfig: pytest.Config) -> Iterat
     client = ApiClient(target.http, token=target.token, ledger=ledger, redactor=redactor, read_only=read_only)
     yield client
     facts = pytestconfig.stash[FACTS]
-    facts["leftovers"] = _clean_up(client, Items.name_prefix(run_tag))
-    facts["requests"] = client.request_count
-    facts["created"] = ledger.created_count
-    for (operation, status), count in client.observed.items():
-        facts["observed"].setdefault(operation, {})[str(status)] = count
-
-
-CLEANUP_SECONDS = 60.0
-"""However the target behaves, cleaning up stops after this long; what is left is reported by id."""
-
-
-def _adopt_strays(api: ApiClient, name_prefix: str) -> None:
-    """A create cut off by an interruption, or made by a worker that crashed, may be stored without the
-    ledger knowing its id. New items take the highest ids, so the tail of the list is searched for
-    names that carry this run's unique tag."""
-    try:
-        total = api.get(ITEMS, params={"limit": 1}).json()["total"]
-        page = api.get(ITEMS, params={"limit": 100, "offset": max(0, int(total) - 100)}).json()["items"]
-    except (NoResponse, TargetDown, httpx.HTTPError, ValueError, KeyError, TypeError):
-        return
-    for item in page if isinstance(page, list) else []:
-        ours = isinstance(item, dict) and str(item.get("name", "")).startswith(name_prefix)
-        if ours and isinstance(item.get("id"), int) and not api.ledger.owns(item["id"]):
-            api.ledger.created(item["id"])
-
-
-def _clean_up(api: ApiClient, name_prefix: str) -> list[int]:
-    """Deletes every item this run created and still holds, in up to three passes (a flaky target gets
-    more chances); returns the ids it could not delete."""
-    if not api.read_only:
-        _adopt_strays(api, name_prefix)
-    deadline = time.monotonic() + CLEANUP_SECONDS
-    for _ in range(3):
-        for item_id in api.ledger.alive():
-            if time.monotonic() > deadline:
-                return api.ledger.alive()
-            try:
-                status = api.delete(item_path(item_id)).status_code
-            except (NoResponse, TargetDown, httpx.HTTPError):
-                continue
-            if status == 404:
-                api.ledger.deleted(item_id)  # already gone: nothing is left behind
-    return api.ledger.alive()
+    facts.leftovers = clean_up(client, Items.name_prefix(run_tag))
+    facts.requests = client.request_count
+    facts.created = ledger.created_count
+    facts.observe(client.observed)
 
 
 @pytest.fixture(scope="session")

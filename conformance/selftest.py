@@ -6,13 +6,15 @@ faults count too) and at least one failed requirement is one that the fault viol
 
 from __future__ import annotations
 
+import contextlib
 import json
+import multiprocessing
 import os
-import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,9 +22,10 @@ from typing import Any
 
 from conformance.catalog import Level, load_catalog
 from conformance.results import ExitCode
+from conformance.runner import pytest_arguments, run_pytest
 
-SELFTEST_MAX_EXAMPLES = 5
 RUN_TIMEOUT = 600
+"""Seconds one fault's run may take (the plugin's --run-timeout): a hung run is an error, not a hang."""
 CLEAN = "(clean)"
 
 
@@ -46,41 +49,23 @@ def fault_level(violates: list[str]) -> Level:
     return Level.MUST if any(catalog[rid].level is Level.MUST for rid in violates) else Level.SHOULD
 
 
-def run_arguments(fault: str, max_examples: int, report_dir: Path) -> list[str]:
-    """The `conformance run` arguments of one self-test run (gate SHOULD, so SHOULD faults count)."""
-    arguments = ["run", "--level", "should", "--max-examples", str(max_examples), "--report-dir", str(report_dir)]
-    return arguments + (["--fault", fault] if fault != CLEAN else [])
-
-
-def worker(names: list[str], max_examples: int, root: Path) -> None:
-    """Runs several faults one after the other in this process: imports and contract loading are paid once.
-
-    Prints one JSON line per run; the pytest output of each run goes to ROOT/NAME/pytest.log.
-    """
-    import contextlib
-
-    from conformance.cli import _parser, pytest_arguments, run_pytest
-
-    for name in names:
-        report_dir = root / name.strip("()")
-        report_dir.mkdir(parents=True, exist_ok=True)
-        started = time.perf_counter()
-        with (report_dir / "pytest.log").open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
-            run_pytest(pytest_arguments(_parser().parse_args(run_arguments(name, max_examples, report_dir))))
-        print(json.dumps({"fault": name, "seconds": round(time.perf_counter() - started, 2)}), flush=True)
-
-
-def _run_worker(names: list[str], max_examples: int, root: Path) -> dict[str, float]:
-    command = [sys.executable, "-m", "conformance.selftest", "--worker", str(max_examples), str(root), *names]
-    completed = subprocess.run(
-        command, capture_output=True, text=True, timeout=RUN_TIMEOUT * len(names), check=False, cwd=root
-    )
-    timings = {}
-    for line in completed.stdout.splitlines():
-        if line.startswith("{"):
-            entry = json.loads(line)
-            timings[entry["fault"]] = entry["seconds"]
-    return timings
+def run_one(name: str, max_examples: int, root: Path) -> tuple[str, float]:
+    """One self-test run in this (pool) process, its pytest output in ROOT/NAME/pytest.log. A pool process
+    runs several faults one after another: imports and contract loading are paid once per process."""
+    report_dir = root / name.strip("()")
+    report_dir.mkdir(parents=True, exist_ok=True)
+    options = {
+        # Gate on SHOULD, so SHOULD faults count too.
+        "level": "should",
+        "max_examples": max_examples,
+        "report_dir": str(report_dir),
+        "run_timeout": RUN_TIMEOUT,
+        "fault": None if name == CLEAN else name,
+    }
+    started = time.perf_counter()
+    with (report_dir / "pytest.log").open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        run_pytest(pytest_arguments(options))
+    return name, round(time.perf_counter() - started, 2)
 
 
 def _summary_of(root: Path, name: str) -> dict[str, Any] | None:
@@ -123,12 +108,18 @@ def run_selftest(faults: list[str], max_examples: int, jobs: int) -> list[FaultR
     from target_app.faults import FAULTS
 
     names = [CLEAN, *faults]
-    shares = [names[index::jobs] for index in range(jobs) if names[index::jobs]]
-    with tempfile.TemporaryDirectory(prefix="conformance-selftest-") as folder, ThreadPoolExecutor(jobs) as pool:
+    timings: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="conformance-selftest-") as folder:
         root = Path(folder)
-        timings: dict[str, float] = {}
-        for share in pool.map(lambda share: _run_worker(share, max_examples, root), shares):
-            timings.update(share)
+        # Spawned, not forked: each run installs signal handlers and pytest state of its own.
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [pool.submit(run_one, name, max_examples, root) for name in names]
+            for future in futures:
+                try:
+                    name, seconds = future.result()
+                except BrokenProcessPool:
+                    continue  # a run that killed its process has no summary: judged as an error below
+                timings[name] = seconds
         results = []
         for name in names:
             known = FAULTS.get(name)
@@ -214,12 +205,3 @@ def main(faults: list[str] | None, max_examples: int, jobs: int | None, report_d
     if any(run["outcome"] == "error" for run in data["runs"]):
         return int(ExitCode.COULD_NOT_JUDGE)
     return int(ExitCode.CONFORMANT if data["passed"] else ExitCode.NON_CONFORMANT)
-
-
-if __name__ == "__main__":
-    # `python -m conformance.selftest --worker MAX_EXAMPLES ROOT NAME...`: one share of a self-test.
-    if len(sys.argv) < 4 or sys.argv[1] != "--worker":
-        sys.exit(
-            "usage: python -m conformance.selftest --worker MAX_EXAMPLES ROOT NAME... (use `conformance selftest`)"
-        )
-    worker(sys.argv[4:], int(sys.argv[2]), Path(sys.argv[3]))

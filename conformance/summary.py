@@ -15,8 +15,10 @@ from typing import Any
 import contracts
 from conformance import __version__
 from conformance.catalog import load_catalog
+from conformance.facts import RunFacts
 from conformance.results import Judgement, Outcome, Status, TestOutcome
 from conformance.settings import RunSettings
+from conformance.text import first_line
 
 FORMAT = "items-conformance-report/1"
 
@@ -26,7 +28,7 @@ class RunSummary:
     settings: RunSettings
     judgement: Judgement
     outcomes: list[TestOutcome]
-    facts: dict[str, Any]
+    facts: RunFacts
     started: float
     finished: float
     workers: int
@@ -37,12 +39,6 @@ def _version(package: str) -> str | None:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
         return None
-
-
-def first_line(message: str, limit: int = 300) -> str:
-    """A test's message in the test list; the full evidence is under its requirements."""
-    line = message.strip().split("\n", 1)[0]
-    return line if len(line) <= limit else f"{line[: limit - 1]}…"
 
 
 def contract_sha256() -> str:
@@ -63,8 +59,8 @@ def manifest(summary: RunSummary) -> dict[str, Any]:
         "workers": summary.workers,
         "started": datetime.fromtimestamp(summary.started, UTC).isoformat(timespec="seconds"),
         "duration_s": round(summary.finished - summary.started, 3),
-        "requests": summary.facts["requests"],
-        "items_created": summary.facts["created"],
+        "requests": summary.facts.requests,
+        "items_created": summary.facts.created,
         "versions": {
             "python": platform.python_version(),
             "schemathesis": _version("schemathesis"),
@@ -151,8 +147,8 @@ def to_dict(summary: RunSummary) -> dict[str, Any]:
             }
             for outcome in summary.outcomes
         ],
-        "operations": operations_table(summary.facts["observed"]),
-        "leftovers": sorted(summary.facts["leftovers"]),
+        "operations": operations_table(summary.facts.observed),
+        "leftovers": sorted(summary.facts.leftovers),
         "manifest": manifest(summary),
     }
 

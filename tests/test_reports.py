@@ -14,7 +14,7 @@ import pytest
 
 import contracts
 from conformance.catalog import load_catalog
-from conformance.html_report import HEADLESS_CHROMIUM
+from tests.browser import HEADLESS_CHROMIUM
 from tests.conftest import RunResult, run_conformance
 
 TOKEN = "Recognisable-Token-4242-do-not-leak"
