@@ -32,7 +32,7 @@ def pytest_arguments(options: Mapping[str, Any], workers: str | None = None, ext
         str(SUITES_DIR.parent),
         *(argument for plugin in PLUGINS for argument in ("-p", plugin)),
         "-q",
-        "--tb=line",
+        "--tb=short",
         "-r",
         "fE",
         f"--junitxml={report_dir / 'junit.xml'}",

@@ -117,6 +117,19 @@ def test_the_console_ends_with_the_summary_table(faulty_run: RunResult) -> None:
     assert "§4 Validation" in faulty_run.output
 
 
+def test_each_failure_is_printed_whole_when_captured_as_ci_does(faulty_run: RunResult) -> None:
+    """run_conformance reads stdout through a pipe, as every CI log does: no header may stand alone or
+    cut off after `expected:` (pytest's one-line crash summary once repeated each header that way)."""
+    lines = faulty_run.output.splitlines()
+    headers = [index for index, line in enumerate(lines) if re.match(r"^\[[A-Z0-9, -]+\] \S", line)]
+    assert headers, faulty_run.output
+    for index in headers:
+        following = lines[index + 1] if index + 1 < len(lines) else "(end of output)"
+        assert re.match(r"^  expected: \S", following), (
+            f"expected the evidence after {lines[index]!r}, received {following!r}"
+        )
+
+
 def test_the_report_renders_in_a_real_browser(faulty_run: RunResult) -> None:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
