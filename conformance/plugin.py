@@ -288,6 +288,7 @@ class ConformanceRun:
 
     def _judge(self) -> Judgement:
         catalog = load_catalog()
+        cited = {rid for outcome in self.outcomes for rid in outcome.requirements}
         if self.settings.read_only:
             # Only what reads can show is in scope; the rest is reported as not run, and nothing claims more.
             judged = {
@@ -297,6 +298,10 @@ class ConformanceRun:
                 for rid in (*outcome.requirements, *outcome.failed_requirements)
             }
             judgement = judge(catalog, self.outcomes, self.settings.level, in_scope=judged, partial=True)
+        elif cited != set(catalog.ids):
+            # A selection of the suites (-k, node ids, --quick, a mutation tester's pick) judges what its tests
+            # cite and is never called fully conformant.
+            judgement = judge(catalog, self.outcomes, self.settings.level, in_scope=cited, partial=True)
         else:
             judgement = judge(catalog, self.outcomes, self.settings.level)
         if self.aborted:
