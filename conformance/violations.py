@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import httpx
 import pytest
 
 from conformance.exchange import Exchange
@@ -55,17 +56,9 @@ class ContractViolation(AssertionError):
         return tuple(dict.fromkeys(rid for violation in self.violations for rid in violation.requirements))
 
 
-def violated(
-    requirement: str | Sequence[str],
-    summary: str,
-    *,
-    expected: str,
-    received: str,
-    exchange: Exchange | None = None,
-    notes: Sequence[str] = (),
-) -> ContractViolation:
-    requirements = (requirement,) if isinstance(requirement, str) else tuple(requirement)
-    return ContractViolation([Violation(requirements, summary, expected, received, exchange, list(notes))])
+def request_line(response: httpx.Response) -> str:
+    """`METHOD /path?query` of the request `response` answers: the default summary of what went wrong."""
+    return f"{response.request.method} {response.request.url.raw_path.decode('ascii')}"
 
 
 def blocked(reason: str) -> pytest.skip.Exception:
