@@ -33,6 +33,7 @@ from target_app.auth import BearerAuth
 from target_app.errors import MalformedBody, UnprocessableBody, http_exception_to_problem, problem_response
 from target_app.models import FieldError, Item, ItemCreate, ItemPatch
 from target_app.parts import AppParts
+from target_app.routes import read_json
 from target_app.store import ItemStore
 
 Inject = Callable[[AppParts], None]
@@ -614,7 +615,6 @@ def _path_id_500(parts: AppParts) -> None:
     edit_requests(parts, crash)
 
 
-LEADING_ID = re.compile(r"^/items/(\d+)(?=\D)")
 ASGI_REQUEST_KEYS = ("type", "asgi", "http_version", "method", "scheme", "root_path", "query_string", "headers")
 ASGI_REQUEST_KEYS += ("client", "server", "extensions")
 
@@ -634,18 +634,32 @@ class _Rerouted(Response):
         return rerouted
 
 
-@fault(
-    "unanchored-item-routes",
-    ("GEN-404", "PATH-ID"),
-    "item routes match any path starting with /items/{digits}: /items/5/children and /items/5abc are item 5",
-)
-def _unanchored_item_routes(parts: AppParts) -> None:
-    # A route pattern without its end anchor, or an id read with parseInt: what follows the digits is ignored.
+def _serve_as_item(parts: AppParts, leading_id: re.Pattern[str]) -> None:
+    """Paths that the router finds nothing for but that `leading_id` matches are served as that item."""
+
     def reroute(request: Request, exc: HTTPException) -> Response | None:
-        leading = LEADING_ID.match(request.url.path)
-        return _Rerouted(f"/items/{leading.group(1)}") if exc.status_code == 404 and leading else None
+        match = leading_id.match(request.url.path)
+        return _Rerouted(f"/items/{match.group(1)}") if exc.status_code == 404 and match else None
 
     _handle_errors(parts, reroute)
+
+
+@fault(
+    "unanchored-item-routes",
+    ("GEN-404",),
+    "paths below an item's are served as that item: /items/5/children is item 5 (a route pattern without its end)",
+)
+def _unanchored_item_routes(parts: AppParts) -> None:
+    _serve_as_item(parts, re.compile(r"^/items/(\d+)/."))
+
+
+@fault(
+    "path-id-read-as-leading-digits",
+    ("PATH-ID",),
+    "a path id is read from its leading digits (parseInt): /items/5abc and /items/5.5 are item 5",
+)
+def _path_id_read_as_leading_digits(parts: AppParts) -> None:
+    _serve_as_item(parts, re.compile(r"^/items/(\d+)[^\d/]"))
 
 
 # --- §4 Validation --------------------------------------------------------------------------------
@@ -750,18 +764,18 @@ def _authorized(parts: AppParts, scope: Scope) -> bool:
 @fault(
     "partial-write-on-422",
     ("VALID-422", "UPDATE-NULL-REQUIRED"),
-    "PUT and PATCH write member by member: a 422 for one member comes after the members before it were written",
+    "PATCH writes member by member: a 422 for one member comes after the members before it were written",
 )
 def _partial_write_on_422(parts: AppParts) -> None:
     store = parts.store
 
     async def member_by_member(scope: Scope, body: bytes) -> Response | None:
         item_id = _item_id(scope)
-        if scope["method"] not in ("PUT", "PATCH") or item_id is None or not _authorized(parts, scope):
+        if scope["method"] != "PATCH" or item_id is None or not _authorized(parts, scope):
             return None
         try:
-            document = json.loads(body)
-        except ValueError:
+            document = read_json(body)
+        except MalformedBody:
             return None
         if not isinstance(document, dict) or await store.get(item_id) is None:
             return None
@@ -788,15 +802,16 @@ def _create_stored_before_validation(parts: AppParts) -> None:
         if not _is(scope, "POST", "/items") or not _authorized(parts, scope):
             return
         try:
-            document = json.loads(body)
+            document = read_json(body)
+        except MalformedBody:
+            return
+        try:
             ItemCreate.model_validate(document, strict=True)
         except ValidationError:
             if isinstance(document, dict) and isinstance(document.get("name"), str):
                 store._last_id += 1  # e.g. an ORM row saved before the model's checks run
                 fields = {member: document.get(member) for member in ("name", "price", "description")}
                 store._items[store._last_id] = Item.model_construct(id=store._last_id, **fields)
-        except ValueError:
-            return
 
     edit_requests(parts, store_first)
 
