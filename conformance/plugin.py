@@ -17,7 +17,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from conformance.catalog import Level, load_catalog
 from conformance.cleanup import clean_up
-from conformance.client import ApiClient, NoResponse, NotRun, TargetDown
+from conformance.client import ApiClient, NotRun, TargetDown
 from conformance.console import print_summary
 from conformance.facts import RunFacts
 from conformance.html_report import write_html_report
@@ -28,7 +28,7 @@ from conformance.results import ExitCode, Judgement, Outcome, TestOutcome, Verdi
 from conformance.settings import OPTIONS, RunSettings, SettingsError, activate, add_options, build_settings
 from conformance.summary import RunSummary, to_dict, write_json_summary
 from conformance.target import OpenTarget, open_target, preflight
-from conformance.violations import ContractViolation
+from conformance.violations import failure_detail
 
 CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "items-conformance"
 MARK = "requirement"
@@ -75,42 +75,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def redactor_text(config: pytest.Config, text: str) -> str:
     return config.stash[REDACTOR].text(text)
-
-
-def _leaves(error: BaseException) -> list[BaseException]:
-    """The exceptions inside a group (Hypothesis reports several distinct failures as one)."""
-    if isinstance(error, BaseExceptionGroup):
-        return [leaf for inner in error.exceptions for leaf in _leaves(inner)]
-    return [error]
-
-
-def failure_detail(cited: tuple[str, ...], error: BaseException, redactor: Redactor) -> dict[str, Any]:
-    """How a failed test is judged: its violations name requirements; any other assertion (a request that
-    got no response, say) fails every requirement the test cites; anything else is the suite's own error."""
-    leaves = _leaves(error)
-    if not all(isinstance(leaf, AssertionError) for leaf in leaves):
-        message = redactor.text(f"the suite raised {type(error).__name__}: {error}")
-        return {"outcome": Outcome.ERROR.value, "failed": [], "message": message, "violations": []}
-    violations: list[dict[str, Any]] = []
-    for leaf in leaves:
-        if isinstance(leaf, ContractViolation):
-            violations += [violation.to_dict() for violation in leaf.violations]
-        else:
-            text = redactor.text(str(leaf))
-            exchange = leaf.exchange.to_dict() if isinstance(leaf, NoResponse) else None
-            violations.append(
-                {
-                    "requirements": list(cited),
-                    "summary": text.split("\n", 1)[0],
-                    "expected": "",
-                    "received": text,
-                    "notes": [],
-                    "exchange": exchange,
-                }
-            )
-    failed = list(dict.fromkeys(rid for violation in violations for rid in violation["requirements"]))
-    message = redactor.text("\n\n".join(str(leaf) for leaf in leaves))
-    return {"outcome": Outcome.FAILED.value, "failed": failed, "message": message, "violations": violations}
 
 
 class ConformanceRun:
@@ -233,13 +197,14 @@ class ConformanceRun:
             # Failed outside the judged path (a crashed worker, an error in setup): never read as a pass.
             message = redactor_text(self.config, str(report.longrepr or "failed"))
             self.outcomes.append(TestOutcome(report.nodeid, requirements, Outcome.ERROR, message=message))
+        elif report.skipped:
+            # In set-up or while running (a precondition the target did not meet): the reason is the evidence.
+            reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else str(report.longrepr or "")
+            self.outcomes.append(TestOutcome(report.nodeid, requirements, Outcome.SKIPPED, message=str(reason)))
         elif report.when == "call":
             self.outcomes.append(
                 TestOutcome(report.nodeid, requirements, Outcome(report.outcome), duration=report.duration)
             )
-        elif report.skipped:
-            reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else str(report.longrepr or "")
-            self.outcomes.append(TestOutcome(report.nodeid, requirements, Outcome.SKIPPED, message=str(reason)))
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
@@ -283,7 +248,8 @@ class ConformanceRun:
         """A worker that died took its ledger along; its items still carry the run's tag."""
         with open_target(self.settings) as target:
             api = ApiClient(target.http, token=target.token, ledger=Ledger(), redactor=self.config.stash[REDACTOR])
-            left = clean_up(api, Items.name_prefix(self.config.stash[RUN_ID]).removesuffix(" #"))
+            # Every worker's tag starts with the run id.
+            left = clean_up(Items(api, run_tag=""), Items.name_prefix(self.config.stash[RUN_ID]).removesuffix(" #"))
         self.config.stash[FACTS].merge(RunFacts(leftovers=left))
 
     def _judge(self) -> Judgement:
@@ -343,7 +309,7 @@ def api(target: OpenTarget, run_tag: str, pytestconfig: pytest.Config) -> Iterat
     client = ApiClient(target.http, token=target.token, ledger=ledger, redactor=redactor, read_only=read_only)
     yield client
     facts = pytestconfig.stash[FACTS]
-    facts.leftovers = clean_up(client, Items.name_prefix(run_tag))
+    facts.leftovers = clean_up(Items(client, run_tag), Items.name_prefix(run_tag))
     facts.requests = client.request_count
     facts.created = ledger.created_count
     facts.observe(client.observed)
