@@ -60,7 +60,7 @@ def _row(result: RequirementResult, **extra: Any) -> dict[str, Any]:
 
 
 def _entry_row(result: RequirementResult, entry: Expectation, **extra: Any) -> dict[str, Any]:
-    return {**_row(result, status=result.status.value, **extra), **entry.to_dict(), "id": result.requirement.id}
+    return {**entry.to_dict(), **_row(result, status=result.status.value, **extra)}
 
 
 def _why_unexpected(entry: Expectation | None, today: datetime.date, path: str | None) -> str:

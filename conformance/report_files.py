@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jsonschema
 from jsonschema.exceptions import best_match
@@ -60,7 +61,7 @@ def report_page(report: Path, linked_from: Path) -> str:
     """The link from a page in `linked_from` to the HTML beside a conformance.json (the JSON when it has none)."""
     html = report.with_name(HTML_NAME)
     target = html if html.is_file() else report
-    return Path(os.path.relpath(target.resolve(), linked_from.resolve())).as_posix()
+    return quote(Path(os.path.relpath(target.resolve(), linked_from.resolve())).as_posix())
 
 
 def first_evidence(requirement: dict[str, Any]) -> dict[str, Any] | None:

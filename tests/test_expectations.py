@@ -292,6 +292,7 @@ def test_expect_refuses_what_it_cannot_use(fast_run: Callable[..., RunResult], t
         ("--from", str(report), "-o", str(taken)): f"conformance: {taken} exists: choose another --output",
         ("--from", str(tmp_path / "none.json")): "conformance: no such file or folder: ",
         ("--from", str(not_a_report)): f"conformance: {not_a_report} is not a conformance report (",
+        ("--from", str(report), "--expires", "2026-13-01"): "conformance: --expires must be a date like 2026-09-30",
     }
     for args, message in cases.items():
         code, output = conformance("expect", *args, workdir=tmp_path)

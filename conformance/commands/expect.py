@@ -17,13 +17,6 @@ HELP = "write a starting expectations file from a run's conformance.json"
 DEFAULT_OUTPUT = "conformance-expectations.toml"
 
 
-def _date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date like 2026-09-30: {value!r}") from None
-
-
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--from", dest="source", required=True, metavar="REPORT", help=f"a run's {REPORT_NAME} (or its folder)"
@@ -33,10 +26,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     parser.add_argument("--by-test", action="store_true", help="limit each entry to the tests that failed")
-    parser.add_argument("--expires", type=_date, help="an expiry date for every entry (YYYY-MM-DD)")
+    parser.add_argument("--expires", metavar="DATE", help="an expiry date for every entry (YYYY-MM-DD)")
 
 
 def execute(args: argparse.Namespace) -> int:
+    try:
+        expires = datetime.date.fromisoformat(args.expires) if args.expires else None
+    except ValueError:
+        print(f"conformance: --expires must be a date like 2026-09-30, got {args.expires!r}", file=sys.stderr)
+        return int(ExitCode.COULD_NOT_JUDGE)
     try:
         sources = find_reports([args.source])
         if len(sources) != 1:
@@ -45,7 +43,7 @@ def execute(args: argparse.Namespace) -> int:
     except ReportError as error:
         print(f"conformance: {error}", file=sys.stderr)
         return int(ExitCode.COULD_NOT_JUDGE)
-    text = starting_file(report, str(sources[0]), args.by_test, args.expires)
+    text = starting_file(report, str(sources[0]), args.by_test, expires)
     if args.output == "-":
         sys.stdout.write(text)
         return 0
