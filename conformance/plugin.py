@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 import secrets
@@ -20,9 +21,11 @@ from conformance.cleanup import clean_up
 from conformance.client import ApiClient, NotRun, TargetDown
 from conformance.console import print_summary
 from conformance.facts import RunFacts
+from conformance.gate import Gate, decide_gate
 from conformance.html_report import write_html_report
 from conformance.items import Items
 from conformance.ledger import Ledger
+from conformance.markdown import write_run_markdown
 from conformance.redaction import Redactor
 from conformance.results import ExitCode, Judgement, Outcome, TestOutcome, Verdict, judge
 from conformance.settings import OPTIONS, RunSettings, SettingsError, activate, add_options, build_settings
@@ -86,6 +89,7 @@ class ConformanceRun:
         self.outcomes: list[TestOutcome] = []
         self.started = time.time()
         self.judgement: Judgement | None = None
+        self.gate: Gate | None = None
         self.crashed_workers = 0
         self.aborted: str | None = None
         """Why the run stopped before its end (target down, timeout, signal): it then cannot judge."""
@@ -173,7 +177,24 @@ class ConformanceRun:
             if detail["outcome"] == Outcome.FAILED.value:
                 # The target's fault: the evidence says it all, a traceback of the suite would only hide it.
                 report.longrepr = detail["message"]
+                self._mark_expected(item, report, detail["failed"])
         return report
+
+    def _mark_expected(self, item: pytest.Item, report: pytest.TestReport, failed: list[str]) -> None:
+        """With --expect, an expected failure is reported as xfail (JUnit: skipped with the reason), never as a
+        pass; any other failure that gates is named a regression. The verdict still counts both as failures."""
+        expectations = self.settings.expectations
+        if expectations is None:
+            return
+        unexcused = expectations.unexcused(item.nodeid, failed, datetime.date.today())
+        if failed and not unexcused:
+            report.outcome = "skipped"
+            report.wasxfail = expectations.why_expected(failed)  # type: ignore[attr-defined]
+            return
+        catalog = load_catalog()
+        gating = [rid for rid in unexcused if catalog[rid].level is Level.MUST or self.settings.level is Level.SHOULD]
+        if gating:
+            report.longrepr = f"REGRESSION: {', '.join(gating)} not excused by {expectations.path}: {report.longrepr}"
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if _is_worker(self.config):
@@ -226,6 +247,14 @@ class ConformanceRun:
         if self.crashed_workers and not self.settings.in_process:
             self._clean_up_after_crashed_workers()
         self.judgement = self._judge()
+        self.gate = decide_gate(
+            self.judgement,
+            self.settings.expectations,
+            self.settings.level,
+            self.settings.strict_expect,
+            self._judge,
+            datetime.date.today(),
+        )
         summary = RunSummary(
             settings=self.settings,
             judgement=self.judgement,
@@ -234,13 +263,15 @@ class ConformanceRun:
             started=self.started,
             finished=time.time(),
             workers=int(getattr(self.config.option, "numprocesses", 0) or 0),
+            gate=self.gate,
         )
         data = to_dict(summary)
         report_dir = Path(self.settings.report_dir)
         write_json_summary(data, report_dir / "conformance.json")
         write_html_report(data, report_dir / "conformance.html")
+        write_run_markdown(data, report_dir / "conformance.md")
         if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-            session.exitstatus = int(self.judgement.exit_code)
+            session.exitstatus = int(self.gate.exit_code)
         else:
             session.exitstatus = int(ExitCode.COULD_NOT_JUDGE)
 
@@ -252,7 +283,7 @@ class ConformanceRun:
             left = clean_up(Items(api, run_tag=""), Items.name_prefix(self.config.stash[RUN_ID]).removesuffix(" #"))
         self.config.stash[FACTS].merge(RunFacts(leftovers=left))
 
-    def _judge(self) -> Judgement:
+    def _judge(self, excused: frozenset[str] = frozenset()) -> Judgement:
         catalog = load_catalog()
         cited = {rid for outcome in self.outcomes for rid in outcome.requirements}
         if self.settings.read_only:
@@ -263,20 +294,27 @@ class ConformanceRun:
                 if outcome.outcome is not Outcome.SKIPPED
                 for rid in (*outcome.requirements, *outcome.failed_requirements)
             }
-            judgement = judge(catalog, self.outcomes, self.settings.level, in_scope=judged, partial=True)
+            judgement = judge(
+                catalog, self.outcomes, self.settings.level, in_scope=judged, partial=True, excused=excused
+            )
         elif cited != set(catalog.ids):
             # A selection of the suites (-k, node ids, --quick, a mutation tester's pick) judges what its tests
             # cite and is never called fully conformant.
-            judgement = judge(catalog, self.outcomes, self.settings.level, in_scope=cited, partial=True)
+            judgement = judge(
+                catalog, self.outcomes, self.settings.level, in_scope=cited, partial=True, excused=excused
+            )
         else:
-            judgement = judge(catalog, self.outcomes, self.settings.level)
+            judgement = judge(catalog, self.outcomes, self.settings.level, excused=excused)
         if self.aborted:
             return Judgement(Verdict.ERROR, ExitCode.COULD_NOT_JUDGE, self.aborted, judgement.requirements)
         return judgement
 
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if self.judgement is not None:
-            print_summary(terminalreporter, self.judgement, self.settings, self.config.stash[FACTS])
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_terminal_summary(self, terminalreporter: Any) -> Iterator[None]:
+        # After pytest's own list of failed tests, so the verdict and the gate are the last thing on screen.
+        yield
+        if self.judgement is not None and self.gate is not None:
+            print_summary(terminalreporter, self.judgement, self.gate, self.settings, self.config.stash[FACTS])
 
 
 # --- Fixtures -------------------------------------------------------------------------------------
