@@ -119,12 +119,22 @@ def requirement_results(catalog: Catalog, outcomes: list[TestOutcome]) -> list[R
 
 
 def judge(
-    catalog: Catalog, outcomes: list[TestOutcome], gate: Level, in_scope: set[str] | None = None, partial: bool = False
+    catalog: Catalog,
+    outcomes: list[TestOutcome],
+    gate: Level,
+    in_scope: set[str] | None = None,
+    partial: bool = False,
+    excused: frozenset[str] = frozenset(),
 ) -> Judgement:
     """The verdict. `gate` SHOULD makes SHOULD failures fail the run; `in_scope` limits what must have run;
-    a `partial` run (--read-only) is never called fully conformant."""
+    a `partial` run (--read-only) is never called fully conformant. `excused` requirements (expected
+    failures) are left out of the decision: only the gate asks for that, never the verdict."""
     results = requirement_results(catalog, outcomes)
-    scoped = [result for result in results if in_scope is None or result.requirement.id in in_scope]
+    scoped = [
+        result
+        for result in results
+        if (in_scope is None or result.requirement.id in in_scope) and result.requirement.id not in excused
+    ]
     failed_must = [r.requirement.id for r in scoped if r.status is Status.FAILED and r.requirement.level is Level.MUST]
     failed_should = [
         r.requirement.id for r in scoped if r.status is Status.FAILED and r.requirement.level is Level.SHOULD

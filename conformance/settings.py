@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from conformance.catalog import Level
+from conformance.catalog import Level, load_catalog
+from conformance.expectations import Expectations, ExpectationsError, load_expectations
 from conformance.redaction import TOKEN_ENV
 
 BASE_URL_ENV = "CONFORMANCE_BASE_URL"
@@ -48,11 +49,13 @@ OPTIONS = (
     Option("--request-timeout", "seconds one request may take (default: %(default)s)", str(DEFAULT_TIMEOUT)),
     Option("--run-timeout", "seconds the whole run may take (default: %(default)s)", str(DEFAULT_RUN_TIMEOUT)),
     Option("--report-dir", "where the reports go (default: %(default)s)", "reports"),
-    Option("--fault", "in-process only: inject a named fault into the reference app (self-test)"),
+    Option("--fault", "in-process only: inject named faults into the reference app, comma-separated (self-test)"),
     Option("--read-only", "send no POST, PUT, PATCH or DELETE: judge what reads can show", flag_only=True),
     Option(
         "--quick", "pre-commit profile: MUST requirements only, fewer generated cases, no workflows", flag_only=True
     ),
+    Option("--expect", "TOML file of known failures: the gate passes when every failure is expected (exit 0)"),
+    Option("--strict-expect", "with --expect: expected failures that now pass fail the gate too", flag_only=True),
 )
 
 
@@ -90,10 +93,16 @@ class RunSettings:
     fault: str | None
     read_only: bool
     quick: bool
+    expectations: Expectations | None = None
+    strict_expect: bool = False
 
     @property
     def in_process(self) -> bool:
         return self.base_url is None
+
+    @property
+    def faults(self) -> tuple[str, ...]:
+        return tuple(self.fault.split(",")) if self.fault else ()
 
     @property
     def target_label(self) -> str:
@@ -137,6 +146,17 @@ def _seconds(name: str, value: object, maximum: float) -> float:
     return seconds
 
 
+def _expectations(path: str | None, strict: bool) -> Expectations | None:
+    if strict and not path:
+        raise SettingsError("--strict-expect needs --expect FILE")
+    if not path:
+        return None
+    try:
+        return load_expectations(path, load_catalog().ids)
+    except ExpectationsError as error:
+        raise SettingsError(f"--expect {path}: {error}") from None
+
+
 def build_settings(values: Mapping[str, Any]) -> RunSettings:
     """Options (keyed by `Option.dest`) win over the environment; every value is checked here, once."""
     try:
@@ -154,8 +174,11 @@ def build_settings(values: Mapping[str, Any]) -> RunSettings:
     if fault:
         from target_app.faults import FAULTS
 
-        if fault not in FAULTS:
-            raise SettingsError(f"unknown --fault {fault!r}; known faults: {', '.join(sorted(FAULTS))}")
+        names = [name.strip() for name in fault.split(",")]
+        for name in names:
+            if name not in FAULTS:
+                raise SettingsError(f"unknown --fault {name!r}; known faults: {', '.join(sorted(FAULTS))}")
+        fault = ",".join(names)
     if url is not None and token is None and not read_only:
         raise SettingsError(
             f"the write tests need a bearer token: --token or ${TOKEN_ENV} (or --read-only to judge reads only)"
@@ -176,6 +199,8 @@ def build_settings(values: Mapping[str, Any]) -> RunSettings:
         fault=fault,
         read_only=read_only,
         quick=bool(values.get("quick")),
+        expectations=_expectations(values.get("expect") or None, bool(values.get("strict_expect"))),
+        strict_expect=bool(values.get("strict_expect")),
     )
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,9 @@ from typing import Any
 import contracts
 from conformance import __version__
 from conformance.catalog import load_catalog
+from conformance.contract_document import DOCUMENT_HTML, contract_sha256
 from conformance.facts import RunFacts
+from conformance.gate import Gate, decide_gate
 from conformance.results import Judgement, Outcome, Status, TestOutcome
 from conformance.settings import RunSettings
 from conformance.text import first_line
@@ -32,6 +33,13 @@ class RunSummary:
     started: float
     finished: float
     workers: int
+    gate: Gate | None = None
+    """None: no gate was decided apart from the verdict (no expectations)."""
+
+    def decided_gate(self) -> Gate:
+        if self.gate is not None:
+            return self.gate
+        return decide_gate(self.judgement, None, self.settings.level, False, lambda _: self.judgement, date.today())
 
 
 def _version(package: str) -> str | None:
@@ -41,16 +49,19 @@ def _version(package: str) -> str | None:
         return None
 
 
-def contract_sha256() -> str:
-    return hashlib.sha256(contracts.OPENAPI.read_bytes()).hexdigest()
-
-
 def manifest(summary: RunSummary) -> dict[str, Any]:
     settings = summary.settings
+    catalog = load_catalog()
     return {
         "target": settings.target_label,
         "in_process": settings.in_process,
-        "contract": {"openapi": "contracts/openapi.json", "sha256": contract_sha256()},
+        "contract": {
+            "openapi": "contracts/openapi.json",
+            "sha256": contract_sha256(),
+            "name": catalog.contract,
+            "version": catalog.version,
+            "document": DOCUMENT_HTML,
+        },
         "suite_version": __version__,
         "level": settings.level.value.lower(),
         "seed": settings.seed,
@@ -107,6 +118,7 @@ def operations_table(observed: dict[str, dict[str, int]]) -> list[dict[str, Any]
 
 def to_dict(summary: RunSummary) -> dict[str, Any]:
     judgement = summary.judgement
+    gate = summary.decided_gate()
     requirement_counts = {status.value: 0 for status in Status}
     for result in judgement.requirements:
         requirement_counts[result.status.value] += 1
@@ -116,8 +128,10 @@ def to_dict(summary: RunSummary) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "verdict": judgement.verdict.value,
-        "exit_code": int(judgement.exit_code),
+        # What the run exited with: the verdict's code, or the gate's when expectations were given.
+        "exit_code": int(gate.exit_code),
         "reason": judgement.reason,
+        "gate": gate.to_dict(),
         "target": summary.settings.target_label,
         "sections": [
             {"key": section.key, "number": section.number, "title": section.title}
