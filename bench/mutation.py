@@ -104,13 +104,17 @@ class OutsideTheApi:
 class Triage:
     equivalent: dict[str, tuple[str, str]]
     """Mutant name -> (its change, why no request can tell it from the reference)."""
+    equivalent_functions: dict[str, str]
+    """Function -> why none of its mutants can be told apart (code no request reaches, say)."""
     outside_the_api: tuple[OutsideTheApi, ...]
 
     @classmethod
     def load(cls, path: Path) -> Triage:
         data = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        entries = data.get("equivalent", [])
         return cls(
-            {entry["mutant"]: (entry["change"], entry["reason"]) for entry in data.get("equivalent", [])},
+            {entry["mutant"]: (entry["change"], entry["reason"]) for entry in entries if "mutant" in entry},
+            {entry["function"]: entry["reason"] for entry in entries if "function" in entry},
             tuple(
                 OutsideTheApi(
                     tuple(entry["functions"]), tuple(entry.get("changing", ())), entry["reason"], tuple(entry["tests"])
@@ -174,10 +178,11 @@ def generate(jobs: int) -> None:
 
 
 def change_of(diff: str) -> str:
+    """`old => new`, each side the changed lines of mutmut's diff, joined."""
     lines = diff.splitlines()[2:]  # past the ---/+++ header
-    added = [line[1:].strip() for line in lines if line.startswith("+")]
-    removed = [line[1:].strip() for line in lines if line.startswith("-")]
-    return " ".join(added) if added else "removed: " + " ".join(removed)
+    removed = " ".join(line[1:].strip() for line in lines if line.startswith("-"))
+    added = " ".join(line[1:].strip() for line in lines if line.startswith("+"))
+    return f"{removed} => {added}"
 
 
 def read_mutants() -> dict[str, Mutant]:
@@ -264,9 +269,12 @@ def judge(mutants: Iterable[Mutant], triage: Triage, jobs: int) -> list[str]:
     stale = []
     for mutant in undecided:
         entry = triage.equivalent.get(mutant.name)
+        function_reason = triage.equivalent_functions.get(mutant.function)
         if mutant.status == KILLED:
-            if entry:
+            if entry or function_reason:
                 stale.append(f"{mutant.name} is triaged as equivalent but {mutant.how} kills it")
+        elif function_reason:
+            mutant.status, mutant.how = EQUIVALENT, function_reason
         elif entry and entry[0] == mutant.change:
             mutant.status, mutant.how = EQUIVALENT, entry[1]
         else:
@@ -322,7 +330,7 @@ def render(judged: Judged, triage: Triage, jobs: int, started: dt.datetime) -> s
         started=started,
         machine=f"{platform.system()} {platform.machine()}, Python {platform.python_version()}",
         mutmut=importlib.metadata.version("mutmut"),
-        pytest_args=" ".join(suite_command("DIR")[1:]),
+        pytest_args=" ".join(suite_command("DIR")[1:-1]),
     )
 
 
@@ -360,7 +368,11 @@ def whole_run(triage: Triage, jobs: int) -> Judged:
         if mutant.mutmut in KILLED_BY_MUTMUT:
             mutant.status, mutant.how = KILLED, BY_MUTMUT
     stale = judge(mutants.values(), triage, jobs)
+    functions = {mutant.function for mutant in mutants.values()}
     stale += [f"{name} is triaged as equivalent but was not generated" for name in triage.equivalent.keys() - mutants]
+    stale += [
+        f"{name} is triaged as equivalent but has no mutants" for name in triage.equivalent_functions.keys() - functions
+    ]
     finished = time.perf_counter()
     seconds = {"mutmut": mutmut_done - started, "rest": finished - mutmut_done, "total": finished - started}
     return Judged(list(mutants.values()), stale, seconds)

@@ -19,8 +19,10 @@ TOKENS_ENV = "ITEMS_API_TOKENS"
 
 
 def tokens_from_env() -> frozenset[str]:
-    raw = os.environ.get(TOKENS_ENV, "")
-    return frozenset(token.strip() for token in raw.split(",") if token.strip())
+    listed = os.environ.get(TOKENS_ENV)
+    if listed is None:
+        return frozenset()
+    return frozenset(token.strip() for token in listed.split(",") if token.strip())
 
 
 def configured_tokens(tokens: Iterable[str] | None) -> Iterable[str]:
