@@ -160,7 +160,10 @@ def child_env(mutant: str | None = None) -> dict[str, str]:
 def run_mutmut(jobs: int) -> None:
     Path("mutants").mkdir()
     log = Path("mutants/mutmut.log")
-    command = [str(Path(sys.executable).with_name("mutmut")), "run", "--max-children", str(jobs)]
+    mutmut = Path(sys.executable).with_name("mutmut")
+    if not mutmut.exists():
+        raise RunFailed(f"no {mutmut}: install the development extra (pip install -e '.[dev]')")
+    command = [str(mutmut), "run", "--max-children", str(jobs)]
     with log.open("wb") as out:
         code = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, env=child_env(), check=False).returncode
     if code != 0:
@@ -182,7 +185,7 @@ def change_of(diff: str) -> str:
     lines = diff.splitlines()[2:]  # past the ---/+++ header
     removed = " ".join(line[1:].strip() for line in lines if line.startswith("-"))
     added = " ".join(line[1:].strip() for line in lines if line.startswith("+"))
-    return f"{removed} => {added}"
+    return f"{removed} => {added}".rstrip()
 
 
 def read_mutants() -> dict[str, Mutant]:
@@ -272,7 +275,7 @@ def judge(mutants: Iterable[Mutant], triage: Triage, jobs: int) -> list[str]:
         function_reason = triage.equivalent_functions.get(mutant.function)
         if mutant.status == KILLED:
             if entry or function_reason:
-                stale.append(f"{mutant.name} is triaged as equivalent but {mutant.how} kills it")
+                stale.append(f"{mutant.name} is triaged as equivalent, but {mutant.how} killed it")
         elif function_reason:
             mutant.status, mutant.how = EQUIVALENT, function_reason
         elif entry and entry[0] == mutant.change:
