@@ -134,8 +134,8 @@ class Judged:
     """Triage entries that no longer describe a surviving mutant."""
     seconds: dict[str, float] = field(default_factory=dict)
 
-    def count(self, status: str, how: str | None = None) -> int:
-        return sum(m.status == status and (how is None or m.how == how) for m in self.mutants)
+    def count(self, status: str) -> int:
+        return sum(m.status == status for m in self.mutants)
 
     @property
     def passed(self) -> bool:
@@ -387,6 +387,8 @@ def sample_run(triage: Triage, jobs: int, sample: int | None, seed: int, names: 
     mutants = read_mutants()
     if unknown := sorted(set(names) - mutants.keys()):
         raise RunFailed(f"no such mutant: {', '.join(unknown)}")
+    if not names and not 1 <= (sample or 0) <= len(mutants):
+        raise RunFailed(f"--sample takes a number from 1 to {len(mutants)}, the mutants generated")
     chosen = [mutants[name] for name in names] or random.Random(seed).sample(
         sorted(mutants.values(), key=lambda m: m.name), sample or 0
     )
