@@ -865,6 +865,14 @@ def _docs_pages_html_404(scope: Scope, status: int, headers: Headers, body: byte
     return status, [*_without(headers, b"content-type"), (b"content-type", b"text/html; charset=utf-8")], page
 
 
+@fault(
+    "options-500", ("GEN-NO-5XX",), "OPTIONS requests crash the server: 500 (a preflight handler that wants an Origin)"
+)
+def _options_500(parts: AppParts) -> None:
+    # §8 leaves OPTIONS to the server, but not a 5xx: "outside the contract" is no licence to crash.
+    edit_requests(parts, lambda scope, body: problem_response(500, "crash") if scope["method"] == "OPTIONS" else None)
+
+
 @fault("huge-integer-500", ("GEN-NO-5XX",), "an integer of more than 4300 digits in a body crashes the server: 500")
 def _huge_integer_500(parts: AppParts) -> None:
     # Python's int() refuses longer strings (CVE-2020-10735); a parser that lets the ValueError escape fails so.
