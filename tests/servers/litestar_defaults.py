@@ -2,7 +2,8 @@
 
 It gets everything right that the defaults allow, and keeps what they do differently from the
 contract: validation failures are 400 (not 422), Pydantic coerces loosely and ignores unknown
-members, and error bodies are Litestar's own JSON rather than RFC 9457 problem details.
+members, error bodies are Litestar's own JSON rather than RFC 9457 problem details, and unknown pages
+below the docs (/schema/…) get the framework's HTML 404.
 
     uvicorn tests.servers.litestar_defaults:app   (token from ITEMS_API_TOKENS)
 """
