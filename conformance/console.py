@@ -28,6 +28,8 @@ def print_summary(terminal: Any, judgement: Judgement, settings: RunSettings, fa
         green=judgement.exit_code == 0,
     )
     terminal.write_line(f"target:  {settings.target_label}; gate: {settings.level.value}; requests: {facts.requests}")
+    if settings.shard:
+        terminal.write_line(f"shard:   {settings.shard.label}, not a whole run: `conformance merge` gives its verdict")
     by_section: dict[str, Counter[Status]] = {}
     for result in judgement.requirements:
         by_section.setdefault(f"§{result.requirement.section.number} {result.requirement.section.title}", Counter())[

@@ -9,6 +9,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,9 @@ from conformance.html_report import write_html_report
 from conformance.items import Items
 from conformance.ledger import Ledger
 from conformance.redaction import Redactor
-from conformance.results import ExitCode, Judgement, Outcome, TestOutcome, Verdict, judge
+from conformance.results import ExitCode, Judgement, Outcome, TestOutcome, judge_run
 from conformance.settings import OPTIONS, RunSettings, SettingsError, activate, add_options, build_settings
+from conformance.sharding import Shard, ShardPlan, plan
 from conformance.summary import RunSummary, to_dict, write_json_summary
 from conformance.target import OpenTarget, open_target, preflight
 from conformance.violations import ContractViolation
@@ -38,6 +40,8 @@ REDACTOR = pytest.StashKey[Redactor]()
 RUN_ID = pytest.StashKey[str]()
 FACTS = pytest.StashKey[RunFacts]()
 """Per process; workers send theirs to the controller."""
+SHARD_PLAN = pytest.StashKey[ShardPlan]()
+"""Made where the tests are collected (in each xdist worker, the same in all); sent to the controller."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -50,6 +54,12 @@ def _is_worker(config: pytest.Config) -> bool:
 
 def requirement_ids(item: pytest.Item) -> tuple[str, ...]:
     return tuple(dict.fromkeys(rid for mark in item.iter_markers(MARK) for rid in mark.args))
+
+
+def test_id(item: pytest.Item) -> str:
+    """The item's node id with its parameters: pytest 9 leaves a Schemathesis item's operation out of its node
+    id, so all six operations of a property test would share one id in the reports, JUnit and the shards."""
+    return f"{item.parent.nodeid}::{item.name}" if item.parent is not None else item.nodeid
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -71,6 +81,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # Shared by the controller and its xdist workers, so the controller can find what a crashed worker made.
     config.stash[RUN_ID] = getattr(config, "workerinput", {}).get("conformance_run_id") or secrets.token_hex(4)
     config.pluginmanager.register(ConformanceRun(config, settings), "conformance-run")
+    if settings.shard is not None:
+        config.pluginmanager.register(ShardSelection(config, settings.shard), "conformance-shard")
 
 
 def redactor_text(config: pytest.Config, text: str) -> str:
@@ -187,6 +199,9 @@ class ConformanceRun:
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:
         report: pytest.TestReport = yield
+        # Travels with the report from an xdist worker; the id is set only where the report is logged, since
+        # xdist's worker checks that a report's node id is its item's.
+        report.conformance_test_id = test_id(item)  # type: ignore[attr-defined]
         redactor = self.config.stash[REDACTOR]
         # Tracebacks can quote request headers or echoed bodies: mask the token there too.
         if isinstance(report.longrepr, tuple):  # a skip: (path, line, reason)
@@ -211,9 +226,12 @@ class ConformanceRun:
                 report.longrepr = detail["message"]
         return report
 
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if _is_worker(self.config):
             return
+        # Before JUnit and the console see it.
+        report.nodeid = getattr(report, "conformance_test_id", report.nodeid)
         cited = [value.split() for name, value in report.user_properties if name == "requirements"]
         requirements = tuple(cited[0]) if cited else ()
         detail = getattr(report, "conformance", None)
@@ -249,14 +267,18 @@ class ConformanceRun:
     def pytest_testnodedown(self, node: Any, error: object) -> None:
         if error:
             self.crashed_workers += 1
-        facts = getattr(node, "workeroutput", {}).get("conformance")
-        if facts:
-            self.config.stash[FACTS].merge(RunFacts.from_wire(facts))
+        output = getattr(node, "workeroutput", {})
+        if output.get("conformance"):
+            self.config.stash[FACTS].merge(RunFacts.from_wire(output["conformance"]))
+        if output.get("conformance_shard"):
+            self.config.stash[SHARD_PLAN] = ShardPlan.from_wire(output["conformance_shard"])
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if _is_worker(self.config):
             self.config.workeroutput["conformance"] = self.config.stash[FACTS].to_wire()  # type: ignore[attr-defined]
+            if SHARD_PLAN in self.config.stash:
+                self.config.workeroutput["conformance_shard"] = self.config.stash[SHARD_PLAN].to_wire()  # type: ignore[attr-defined]
             return
         if self.crashed_workers and not self.settings.in_process:
             self._clean_up_after_crashed_workers()
@@ -269,12 +291,17 @@ class ConformanceRun:
             started=self.started,
             finished=time.time(),
             workers=int(getattr(self.config.option, "numprocesses", 0) or 0),
+            shard=self._shard_manifest(),
         )
         data = to_dict(summary)
         report_dir = Path(self.settings.report_dir)
         write_json_summary(data, report_dir / "conformance.json")
         write_html_report(data, report_dir / "conformance.html")
-        if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        # A shard may be dealt no test at all (more parts than tests): it judged nothing, and that is no error.
+        nothing_dealt = SHARD_PLAN in self.config.stash and not self.config.stash[SHARD_PLAN].assigned
+        if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or (
+            nothing_dealt and exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED
+        ):
             session.exitstatus = int(self.judgement.exit_code)
         else:
             session.exitstatus = int(ExitCode.COULD_NOT_JUDGE)
@@ -287,30 +314,54 @@ class ConformanceRun:
         self.config.stash[FACTS].merge(RunFacts(leftovers=left))
 
     def _judge(self) -> Judgement:
-        catalog = load_catalog()
-        cited = {rid for outcome in self.outcomes for rid in outcome.requirements}
-        if self.settings.read_only:
-            # Only what reads can show is in scope; the rest is reported as not run, and nothing claims more.
-            judged = {
-                rid
-                for outcome in self.outcomes
-                if outcome.outcome is not Outcome.SKIPPED
-                for rid in (*outcome.requirements, *outcome.failed_requirements)
-            }
-            judgement = judge(catalog, self.outcomes, self.settings.level, in_scope=judged, partial=True)
-        elif cited != set(catalog.ids):
-            # A selection of the suites (-k, node ids, --quick, a mutation tester's pick) judges what its tests
-            # cite and is never called fully conformant.
-            judgement = judge(catalog, self.outcomes, self.settings.level, in_scope=cited, partial=True)
+        shard = self.settings.shard
+        if shard is None:
+            return judge_run(self.outcomes, self.settings.level, self.settings.read_only, self.aborted)
+        if SHARD_PLAN not in self.config.stash:
+            # Every worker died before reporting its part: nothing here may be read as passed.
+            self.aborted = self.aborted or "no worker reported which tests this shard runs"
+            elsewhere = frozenset(load_catalog().ids)
         else:
-            judgement = judge(catalog, self.outcomes, self.settings.level)
-        if self.aborted:
-            return Judgement(Verdict.ERROR, ExitCode.COULD_NOT_JUDGE, self.aborted, judgement.requirements)
-        return judgement
+            elsewhere = frozenset(self.config.stash[SHARD_PLAN].elsewhere)
+        judgement = judge_run(self.outcomes, self.settings.level, self.settings.read_only, self.aborted, elsewhere)
+        return replace(judgement, reason=f"shard {shard.label}: {judgement.reason}")
+
+    def _shard_manifest(self) -> dict[str, Any] | None:
+        """What `conformance merge` needs of a shard beyond its tests: its place in the whole run."""
+        if self.settings.shard is None:
+            return None
+        shard_plan = self.config.stash.get(SHARD_PLAN, None)
+        return {
+            "index": self.settings.shard.index,
+            "count": self.settings.shard.count,
+            "balanced_by": shard_plan.balanced_by if shard_plan else None,
+            "collection": list(shard_plan.collection) if shard_plan else [],
+            "assigned": list(shard_plan.assigned) if shard_plan else [],
+            "read_only": self.settings.read_only,
+            "aborted": self.aborted,
+        }
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.judgement is not None:
             print_summary(terminalreporter, self.judgement, self.settings, self.config.stash[FACTS])
+
+
+class ShardSelection:
+    """Keeps this shard's part of the tests, after every other selection (-k, --quick) has been made."""
+
+    def __init__(self, config: pytest.Config, shard: Shard) -> None:
+        self.config = config
+        self.shard = shard
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        shard_plan = plan(self.shard, [(test_id(item), requirement_ids(item)) for item in items])
+        self.config.stash[SHARD_PLAN] = shard_plan
+        kept = set(shard_plan.assigned)
+        others = [item for position, item in enumerate(items) if position not in kept]
+        if others:
+            self.config.hook.pytest_deselected(items=others)
+            items[:] = [item for position, item in enumerate(items) if position in kept]
 
 
 # --- Fixtures -------------------------------------------------------------------------------------

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from conformance.catalog import Level
 from conformance.redaction import TOKEN_ENV
+from conformance.report_file import ReportFileError
+from conformance.sharding import Shard, read_durations
 
 BASE_URL_ENV = "CONFORMANCE_BASE_URL"
 DEFAULT_SEED = 20261128
@@ -53,6 +57,8 @@ OPTIONS = (
     Option(
         "--quick", "pre-commit profile: MUST requirements only, fewer generated cases, no workflows", flag_only=True
     ),
+    Option("--shard", "run part K of N of the tests (e.g. 2/3) on this machine; `conformance merge` joins the parts"),
+    Option("--durations-from", "with --shard: balance the parts by the test durations in this (earlier) report"),
 )
 
 
@@ -90,6 +96,7 @@ class RunSettings:
     fault: str | None
     read_only: bool
     quick: bool
+    shard: Shard | None = None
 
     @property
     def in_process(self) -> bool:
@@ -137,6 +144,21 @@ def _seconds(name: str, value: object, maximum: float) -> float:
     return seconds
 
 
+def _shard(value: object, durations_from: object) -> Shard | None:
+    if not value:
+        if durations_from:
+            raise SettingsError("--durations-from balances the parts of a sharded run: give --shard K/N too")
+        return None
+    parts = re.fullmatch(r"(\d+)/(\d+)", str(value), re.ASCII)
+    if parts is None or not 1 <= int(parts[1]) <= int(parts[2]):
+        raise SettingsError(f"--shard must be K/N with 1 <= K <= N (e.g. 2/3), got {value!r}")
+    try:
+        durations = read_durations(Path(str(durations_from))) if durations_from else ()
+    except ReportFileError as error:
+        raise SettingsError(f"--durations-from {error}") from None
+    return Shard(int(parts[1]), int(parts[2]), durations)
+
+
 def build_settings(values: Mapping[str, Any]) -> RunSettings:
     """Options (keyed by `Option.dest`) win over the environment; every value is checked here, once."""
     try:
@@ -176,6 +198,7 @@ def build_settings(values: Mapping[str, Any]) -> RunSettings:
         fault=fault,
         read_only=read_only,
         quick=bool(values.get("quick")),
+        shard=_shard(values.get("shard"), values.get("durations_from")),
     )
 
 

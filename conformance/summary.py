@@ -16,11 +16,10 @@ import contracts
 from conformance import __version__
 from conformance.catalog import load_catalog
 from conformance.facts import RunFacts
+from conformance.report_file import FORMAT
 from conformance.results import Judgement, Outcome, Status, TestOutcome
 from conformance.settings import RunSettings
 from conformance.text import first_line
-
-FORMAT = "items-conformance-report/1"
 
 
 @dataclass
@@ -32,6 +31,8 @@ class RunSummary:
     started: float
     finished: float
     workers: int
+    shard: dict[str, Any] | None = None
+    """A shard's place in the whole run (index, count, the collection and its part of it), for the merge."""
 
 
 def _version(package: str) -> str | None:
@@ -68,6 +69,7 @@ def manifest(summary: RunSummary) -> dict[str, Any]:
             "litestar": _version("litestar"),
             "pytest": _version("pytest"),
         },
+        **({"shard": summary.shard} if summary.shard else {}),
     }
 
 
@@ -106,19 +108,52 @@ def operations_table(observed: dict[str, dict[str, int]]) -> list[dict[str, Any]
 
 
 def to_dict(summary: RunSummary) -> dict[str, Any]:
-    judgement = summary.judgement
+    # A shard keeps each test's whole evidence, so that the merge can judge the tests again as one run.
+    return report_dict(
+        summary.judgement,
+        summary.outcomes,
+        summary.facts,
+        summary.settings.target_label,
+        manifest(summary),
+        evidence=summary.shard is not None,
+    )
+
+
+def _test_dict(outcome: TestOutcome, evidence: bool) -> dict[str, Any]:
+    test = {
+        "nodeid": outcome.nodeid,
+        "requirements": list(outcome.requirements),
+        "outcome": outcome.outcome.value,
+        "failed_requirements": list(outcome.failed_requirements),
+        "message": first_line(outcome.message),
+        "duration_s": round(outcome.duration, 4),
+    }
+    if evidence and outcome.outcome is not Outcome.PASSED:
+        test["evidence"] = {"message": outcome.message, "violations": outcome.violations}
+    return test
+
+
+def report_dict(
+    judgement: Judgement,
+    outcomes: list[TestOutcome],
+    facts: RunFacts,
+    target: str,
+    run_manifest: dict[str, Any],
+    evidence: bool = False,
+) -> dict[str, Any]:
+    """conformance.json of a run, or of a sharded run's parts merged."""
     requirement_counts = {status.value: 0 for status in Status}
     for result in judgement.requirements:
         requirement_counts[result.status.value] += 1
     test_counts = {outcome.value: 0 for outcome in Outcome}
-    for outcome in summary.outcomes:
+    for outcome in outcomes:
         test_counts[outcome.outcome.value] += 1
     return {
         "format": FORMAT,
         "verdict": judgement.verdict.value,
         "exit_code": int(judgement.exit_code),
         "reason": judgement.reason,
-        "target": summary.settings.target_label,
+        "target": target,
         "sections": [
             {"key": section.key, "number": section.number, "title": section.title}
             for section in load_catalog().sections
@@ -136,20 +171,10 @@ def to_dict(summary: RunSummary) -> dict[str, Any]:
             }
             for result in judgement.requirements
         ],
-        "tests": [
-            {
-                "nodeid": outcome.nodeid,
-                "requirements": list(outcome.requirements),
-                "outcome": outcome.outcome.value,
-                "failed_requirements": list(outcome.failed_requirements),
-                "message": first_line(outcome.message),
-                "duration_s": round(outcome.duration, 4),
-            }
-            for outcome in summary.outcomes
-        ],
-        "operations": operations_table(summary.facts.observed),
-        "leftovers": sorted(summary.facts.leftovers),
-        "manifest": manifest(summary),
+        "tests": [_test_dict(outcome, evidence) for outcome in outcomes],
+        "operations": operations_table(facts.observed),
+        "leftovers": sorted(facts.leftovers),
+        "manifest": run_manifest,
     }
 
 

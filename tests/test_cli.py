@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import contracts
 from tests.conftest import run_conformance
 from tests.servers.running import free_port
 
@@ -21,6 +22,16 @@ BAD_OPTIONS = {
     "no-token-for-writes": (["--base-url", "http://127.0.0.1:9"], "the write tests need a bearer token"),
     "url-bad-port": (["--base-url", "http://127.0.0.1:notaport"], "--base-url has an invalid port"),
     "run-timeout": (["--run-timeout", "0"], "--run-timeout must be between 0"),
+    "shard-not-k-of-n": (["--shard", "2"], "--shard must be K/N with 1 <= K <= N (e.g. 2/3), got '2'"),
+    "shard-zero": (["--shard", "0/3"], "--shard must be K/N"),
+    "shard-past-n": (["--shard", "4/3"], "--shard must be K/N"),
+    "shard-words": (["--shard", "one/two"], "--shard must be K/N"),
+    "durations-without-shard": (["--durations-from", "reports"], "--durations-from balances the parts"),
+    "durations-missing": (["--shard", "1/2", "--durations-from", "nowhere.json"], "nowhere.json: no such file"),
+    "durations-not-a-report": (
+        ["--shard", "1/2", "--durations-from", str(contracts.OPENAPI)],
+        "not a conformance report",
+    ),
 }
 
 

@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from conformance.commands import run, selftest
+from conformance.commands import merge, run, selftest
 
-COMMANDS: tuple[ModuleType, ...] = (run, selftest)
+COMMANDS: tuple[ModuleType, ...] = (run, merge, selftest)
