@@ -18,7 +18,8 @@ class RunFacts:
 
     def observe(self, counts: Counter[tuple[str, int]]) -> None:
         """Adds a client's (operation, status) counts."""
-        self._add_observed({operation: {str(status): count} for (operation, status), count in counts.items()})
+        for (operation, status), count in counts.items():
+            self._add_observed({operation: {str(status): count}})
 
     def merge(self, other: RunFacts) -> None:
         self.requests += other.requests
