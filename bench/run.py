@@ -6,8 +6,9 @@ One run times the suite in-process (Hypothesis's cache warm, and cold as on a fr
 over loopback against `python -m target_app`, the peer (`st run ... -c all`) against the same served
 app at the same max-examples, the suite's growth with --max-examples and -n, and what a bare
 keep-alive httpx client gets from the same app, so the suite's own cost per request shows. It writes
-a Markdown table to bench/results.md and prints it. Each point is run --repeat times (default 3) and
-the run with the median wall time is reported, as one run on a shared machine varies a lot.
+a Markdown table to bench/results.md (from bench/results.md.j2) and prints it. Each point is run
+--repeat times (default 3) and the run with the median wall time is reported, as one run on a shared
+machine varies a lot.
 `--quick` skips the max-examples 100 and 200 points and runs each point once. Needs the project
 installed (`pip install -e .`), as the suite does.
 """
@@ -27,7 +28,6 @@ import resource
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,8 +37,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import jinja2
+
+# Run as a script: the checkout's root is not on the path, and the server helpers live with the tests.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from conformance.settings import DEFAULT_MAX_EXAMPLES
+from tests.servers.running import free_port, serve, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT / "contracts" / "openapi.json"
@@ -46,8 +51,6 @@ GNU_TIME = Path("/usr/bin/time")
 PEER_SEED = 1
 SCALING_POINTS = (10, 50, 100, 200)
 QUICK_SKIPS = frozenset({100, 200})
-READY_TIMEOUT = 30.0
-STOP_TIMEOUT = 10.0
 RAW_BUDGET = 30.0
 VERSIONED = ("schemathesis", "hypothesis", "pytest", "pytest-xdist", "httpx", "litestar", "uvicorn")
 
@@ -99,27 +102,6 @@ class Raw:
         return 1000 * self.seconds / self.requests
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def stop_group(process: subprocess.Popen[bytes]) -> None:
-    """Children run in their own session, so this reaches what they started too (xdist workers,
-    the command under /usr/bin/time) and nothing else."""
-    if process.poll() is not None:
-        return
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=STOP_TIMEOUT)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
 def child_env() -> dict[str, str]:
     # Children run in a temp dir, so Hypothesis/Schemathesis caches never land in the checkout, and
     # Hypothesis keeps its cache (.hypothesis/, the Unicode tables included) in that working directory:
@@ -151,7 +133,7 @@ def timed(command: list[str], cwd: Path, log: Path, timeout: float) -> tuple[flo
         except subprocess.TimeoutExpired:
             code = None
         finally:
-            stop_group(process)
+            stop(process, session=True)
         wall = time.perf_counter() - started
     rss: int | None = None
     if use_gnu_time and rss_file.exists():
@@ -174,27 +156,10 @@ def last_line(log: Path, pattern: str) -> str:
 def served_reference(token: str, workdir: Path) -> Iterator[str]:
     """`python -m target_app` on a free loopback port, stopped on the way out whatever happens."""
     port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    log = workdir / f"server-{port}.log"
     command = [sys.executable, "-m", "target_app", "--host", "127.0.0.1", "--port", str(port), "--token", token]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, cwd=workdir, env=child_env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        deadline = time.monotonic() + READY_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"target_app exited with {process.returncode}: {log.read_text(encoding='utf-8')}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base_url}/items", timeout=1.0).status_code == 200 and process.poll() is None:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"target_app did not answer GET /items within {READY_TIMEOUT:.0f} s")
-            time.sleep(0.1)
-        yield base_url
-    finally:
-        stop_group(process)
+    log = workdir / f"server-{port}.log"
+    with serve(command, port, child_env(), cwd=workdir, log=log, session=True) as server:
+        yield server.url
 
 
 def suite_run(
@@ -365,103 +330,42 @@ def render(
     quick: bool,
     repeat: int,
 ) -> str:
-    rss_source = (
-        '`/usr/bin/time -v` "Maximum resident set size" (the largest single process of the child\'s tree, '
-        "so with -n 2 one xdist worker or the controller, not their sum)"
-        if GNU_TIME.exists()
-        else "getrusage(RUSAGE_CHILDREN) around each child (— when a child did not beat an earlier one)"
-    )
-    lines = [
-        "# Conformance suite benchmark (`python bench/run.py" + (" --quick`)" if quick else "`)"),
-        "",
-        f"- date: {started:%Y-%m-%d %H:%M} UTC; whole benchmark {total_s:.0f} s; load average at the end "
-        f"{os.getloadavg()[0]:.2f} (other work on the machine shows up here and in the min..max spreads)",
-        f"- machine: {platform.platform()}, {os.cpu_count()} cores (os.cpu_count())",
-        f"- code: {code_version()}",
-        f"- Python {platform.python_version()}; {versions()}",
-        f"- PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE') or 'unset'} (when set, nothing "
-        "caches .pyc files: every child recompiles this checkout, and pytest re-rewrites the modules it rewrites)",
-        "- wall: time.perf_counter around the child process (interpreter start, imports, contract loading, "
-        "reports included); in-run: the suite's manifest.duration_s (pytest session), the peer's NDJSON "
-        "LoadingFinished.duration + EngineFinished.running_time",
-        "- requests: suite = conformance.json manifest.requests; peer = entries of its HAR report (every "
-        "test-case and check request it recorded) + the probe requests in its NDJSON probing phase",
-        f"- peak RSS: {rss_source}",
-        "- overhead ms/req = in-run ms/request minus raw ms/request of the same transport (table at the end)",
-        "- in-process, cold cache: run in a fresh directory, as CI does on a fresh checkout, so Hypothesis "
-        "rebuilds its Unicode tables (.hypothesis/unicode_data); every other run (the peer too) has them cached",
-        f"- each point: the run with the median wall time of {repeat} (wall s: median (min..max)); "
-        f"raw ceiling: the best of {repeat}; a fresh `python -m target_app` per loopback run",
-        "",
-        f"## Suite against the peer (max-examples {main_runs[0].max_examples}, peer seed {PEER_SEED})",
-        "",
-        "| run | target | wall s | in-run s | requests | req/s (wall) | ms/req wall | ms/req in-run "
-        "| overhead ms/req | peak RSS MiB | result |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
-    ]
-    for run in main_runs:
+    def overhead(run: Run) -> float | None:
         raw = raws.get(run.target.split(",")[0])
-        overhead = run.ms_in_run - raw.ms if run.ms_in_run is not None and raw else None
-        lines.append(
-            f"| {run.tool} | {run.target} | {wall(run)} | {number(run.in_run_s)} | {run.requests or '—'} "
-            f"| {number(run.rps)} | {number(run.ms_wall, 2)} | {number(run.ms_in_run, 2)} | {number(overhead, 2)} "
-            f"| {mib(run.rss_kib)} | {status(run)} |"
-        )
-    peer = next(run for run in main_runs if run.tool == "peer")
-    lines += [
-        "",
-        "| pair | suite wall s | peer wall s | suite/peer wall | suite/peer requests |",
-        "| --- | ---: | ---: | ---: | ---: |",
-    ]
-    for run in main_runs:
-        if run.tool == "suite":
-            requests = run.requests / peer.requests if run.requests and peer.requests else None
-            lines.append(
-                f"| suite {run.target} / peer loopback | {number(run.wall_s)} | {number(peer.wall_s)} "
-                f"| {number(run.wall_s / peer.wall_s, 2)} | {number(requests, 2)} |"
-            )
+        return run.ms_in_run - raw.ms if run.ms_in_run is not None and raw else None
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters.update(number=number, mib=mib, wall=wall, status=status)
     base = main_runs[0]
-    lines += [
-        "",
-        "## Growth with --max-examples (suite, in-process, serial)",
-        "",
-        f"| max-examples | wall s | wall / wall at {base.max_examples} | in-run s | requests | req/s (wall) "
-        "| peak RSS MiB | result |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
-    ]
-    for run in sorted([base, *scaling], key=lambda run: run.max_examples):
-        lines.append(
-            f"| {run.max_examples} | {wall(run)} | {number(run.wall_s / base.wall_s, 2)} "
-            f"| {number(run.in_run_s)} | {run.requests or '—'} | {number(run.rps)} | {mib(run.rss_kib)} "
-            f"| {status(run)} |"
-        )
-    if quick:
-        lines.append(f"\n(--quick: max-examples {', '.join(map(str, sorted(QUICK_SKIPS)))} skipped)")
-    lines += [
-        "",
-        f"## Workers (suite, in-process, max-examples {base.max_examples})",
-        "",
-        "| -n | wall s | wall / serial wall | in-run s | requests | req/s (wall) | peak RSS MiB | result |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
-    ]
-    for run in [base, *workers]:
-        lines.append(
-            f"| {run.workers} | {wall(run)} | {number(run.wall_s / base.wall_s, 2)} "
-            f"| {number(run.in_run_s)} | {run.requests or '—'} | {number(run.rps)} | {mib(run.rss_kib)} "
-            f"| {status(run)} |"
-        )
-    lines += [
-        "",
-        "## Raw ceiling (one keep-alive client, GET /items and GET /items/{id} alternately)",
-        "",
-        "| client | requests | seconds | req/s | ms/req |",
-        "| --- | ---: | ---: | ---: | ---: |",
-    ]
-    for raw in raws.values():
-        lines.append(
-            f"| {raw.label} | {raw.requests} | {number(raw.seconds, 2)} | {number(raw.rps)} | {number(raw.ms, 3)} |"
-        )
-    return "\n".join(lines) + "\n"
+    return environment.get_template("results.md.j2").render(
+        quick=quick,
+        repeat=repeat,
+        started=started,
+        total_s=total_s,
+        load_average=os.getloadavg()[0],
+        machine=platform.platform(),
+        cores=os.cpu_count(),
+        code=code_version(),
+        python=platform.python_version(),
+        versions=versions(),
+        dont_write_bytecode=os.environ.get("PYTHONDONTWRITEBYTECODE"),
+        gnu_time=GNU_TIME.exists(),
+        peer_seed=PEER_SEED,
+        main_runs=main_runs,
+        peer=next(run for run in main_runs if run.tool == "peer"),
+        overhead=overhead,
+        base=base,
+        growth=sorted([base, *scaling], key=lambda run: run.max_examples),
+        quick_skips=sorted(QUICK_SKIPS),
+        workers=[base, *workers],
+        raws=raws,
+    )
 
 
 def median_run(runs: list[Run]) -> Run:

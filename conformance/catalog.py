@@ -21,6 +21,10 @@ class Section:
     key: str
     number: str
     title: str
+    operation: str | None = None
+    """The OpenAPI operationId the section is about, if it is about one."""
+    notes: tuple[str, ...] = ()
+    """Normative prose of the section that is not a requirement of its own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +41,8 @@ class Catalog:
     version: str
     sections: tuple[Section, ...]
     requirements: tuple[Requirement, ...]
+    outside: tuple[str, ...] = ()
+    """What the contract leaves to the server and the suite must never judge."""
 
     def __getitem__(self, requirement_id: str) -> Requirement:
         for requirement in self.requirements:
@@ -51,12 +57,19 @@ class Catalog:
 
 def parse_catalog(path: Path) -> Catalog:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    sections = {entry["key"]: Section(entry["key"], entry["number"], entry["title"]) for entry in data["section"]}
+    sections = {
+        entry["key"]: Section(
+            entry["key"], entry["number"], entry["title"], entry.get("operation"), tuple(entry.get("notes", ()))
+        )
+        for entry in data["section"]
+    }
     requirements = tuple(
         Requirement(entry["id"], Level(entry["level"]), sections[entry["section"]], entry["statement"])
         for entry in data["requirement"]
     )
-    return Catalog(data["contract"], str(data["version"]), tuple(sections.values()), requirements)
+    return Catalog(
+        data["contract"], str(data["version"]), tuple(sections.values()), requirements, tuple(data.get("outside", ()))
+    )
 
 
 @cache

@@ -5,33 +5,34 @@ from __future__ import annotations
 import time
 
 import httpx
+import pytest
 
-from conformance.client import ITEMS, ApiClient, NoResponse, TargetDown, item_path
+from conformance.client import NoResponse, TargetDown, item_path
+from conformance.items import Items
 
 CLEANUP_SECONDS = 60.0
 """However the target behaves, cleaning up stops after this long; what is left is reported by id."""
 
 
-def adopt_strays(api: ApiClient, name_prefix: str) -> None:
+def adopt_strays(items: Items, name_prefix: str) -> None:
     """A create cut off by an interruption, or made by a worker that crashed, may be stored without the
-    ledger knowing its id. New items take the highest ids, so the tail of the list is searched for
-    names that carry this run's unique tag."""
+    ledger knowing its id: the newest items are searched for names that carry this run's unique tag."""
     try:
-        total = api.get(ITEMS, params={"limit": 1}).json()["total"]
-        page = api.get(ITEMS, params={"limit": 100, "offset": max(0, int(total) - 100)}).json()["items"]
-    except (NoResponse, TargetDown, httpx.HTTPError, ValueError, KeyError, TypeError):
-        return
-    for item in page if isinstance(page, list) else []:
-        ours = isinstance(item, dict) and str(item.get("name", "")).startswith(name_prefix)
-        if ours and isinstance(item.get("id"), int) and not api.ledger.owns(item["id"]):
-            api.ledger.created(item["id"])
+        entries = items.tail().entries
+    except (NoResponse, TargetDown, httpx.HTTPError, pytest.skip.Exception):
+        return  # the list cannot be read: only the ledger's ids can be cleaned up
+    for entry in entries:
+        ours = isinstance(entry, dict) and str(entry.get("name", "")).startswith(name_prefix)
+        if ours and isinstance(entry.get("id"), int) and not items.api.ledger.owns(entry["id"]):
+            items.api.ledger.created(entry["id"])
 
 
-def clean_up(api: ApiClient, name_prefix: str) -> list[int]:
+def clean_up(items: Items, name_prefix: str) -> list[int]:
     """Deletes every item this run created and still holds, in up to three passes (a flaky target gets
     more chances); returns the ids it could not delete."""
+    api = items.api
     if not api.read_only:
-        adopt_strays(api, name_prefix)
+        adopt_strays(items, name_prefix)
     deadline = time.monotonic() + CLEANUP_SECONDS
     for _ in range(3):
         for item_id in api.ledger.alive():

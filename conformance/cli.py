@@ -1,4 +1,4 @@
-"""`conformance COMMAND`: the suites against a target (`run`), or the suites proving themselves (`selftest`).
+"""`conformance COMMAND`: run the suites against a target, work with saved runs, publish the contract, self-test.
 
 Exit codes: 0 conformant (every MUST passes; every SHOULD too with --level should),
 1 non-conformant, 2 could not judge (bad options, target unreachable, tests could not run).

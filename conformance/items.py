@@ -4,39 +4,59 @@ from __future__ import annotations
 
 import itertools
 import json
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
-from conformance.client import ITEMS, ApiClient, item_path
-from conformance.verify import item_shape_problems
-from conformance.violations import blocked
+from conformance.client import ITEMS, NO_BODY, ApiClient, Auth, item_path
+from conformance.item_shape import item_shape_problems
+from conformance.violations import blocked, request_line
 
 QUIET_ATTEMPTS = 10
 """Tries to find a moment without other clients' writes, for checks that compare list totals."""
 ABSENT_ID_BASE = 1_900_000_000
 """Where the search for ids that do not exist starts: far above any id a test run makes."""
+PAGE_MAX = 100
+"""The largest `limit` the contract allows."""
+NEWEST_WITH_ROOM = PAGE_MAX // 2
+"""A tail of this many newest items leaves room in its page for as many created after the total was read."""
+
+
+def quiet_attempts() -> Iterator[int]:
+    """Attempts at a measurement that other clients' writes may spoil. The test leaves the loop (returns or
+    breaks) at the first quiet one; when every attempt was spoilt, the test is not run rather than judged."""
+    yield from range(QUIET_ATTEMPTS)
+    raise blocked(f"other clients kept writing: no quiet moment in {QUIET_ATTEMPTS} attempts")
 
 
 @dataclass(frozen=True)
-class TailSnapshot:
+class Tail:
+    """One page at the end of the list, and the total, read at one moment.
+
+    Two reads of one window compare equal when they list the same ids and total: when they differ,
+    other clients created or deleted items in between.
+    """
+
     offset: int
     total: int
     ids: frozenset[int]
-
-
-def tail_snapshot(items: Items, offset: int | None = None) -> TailSnapshot:
-    """The ids of the newest items (new items take the highest ids) and the total, at one moment."""
-    total = items.total()
-    start = max(0, total - 50) if offset is None else offset
-    page = items.page(limit=100, offset=start)
-    ids = frozenset(entry["id"] for entry in page["items"] if isinstance(entry, dict) and "id" in entry)
-    return TailSnapshot(start, int(page["total"]), ids)
+    entries: list[Any] = field(compare=False)
 
 
 def _brief(response: httpx.Response) -> str:
-    return f"{response.request.method} {response.request.url.path} answered {response.status_code}"
+    return f"{request_line(response)} answered {response.status_code}"
+
+
+def _json_body(response: httpx.Response, expected: int) -> Any:
+    """The JSON body of a setup step's response that has the `expected` status; otherwise the test is blocked."""
+    if response.status_code != expected:
+        raise blocked(f"{_brief(response)}, not {expected}")
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        raise blocked(f"{_brief(response)} with a body that is not JSON") from None
 
 
 class Items:
@@ -56,28 +76,39 @@ class Items:
         """A valid ItemCreate with a unique name; `members` override or add to it."""
         return {"name": f"{self.name_prefix(self.run_tag)}{next(self._counter)}", "price": 9.99, **members}
 
+    def send(self, method: str, path: str, *, auth: Auth, body: Any = NO_BODY) -> httpx.Response:
+        """One request of `method` to `path`, with a valid body for it unless `body` is given: a new
+        ItemCreate for POST and PUT, a one-member patch for PATCH, none for GET and DELETE."""
+        if body is NO_BODY and method in {"POST", "PUT"}:
+            body = self.body()
+        elif body is NO_BODY and method == "PATCH":
+            body = {"price": 4.5}
+        return self.api.request(method, path, auth=auth, body=body)
+
     def create(self, body: dict[str, Any] | None = None) -> dict[str, Any]:
         response = self.api.post(ITEMS, body=body if body is not None else self.body())
-        item = self._item(response, expected=201)
-        return item
+        return self._item(response, expected=201)
 
     def fetch(self, item_id: int) -> dict[str, Any]:
         return self._item(self.api.get(item_path(item_id)), expected=200)
 
     def page(self, **params: Any) -> dict[str, Any]:
         response = self.api.get(ITEMS, params=params)
-        if response.status_code != 200:
-            raise blocked(f"listing items: {_brief(response)}")
-        try:
-            body = json.loads(response.content)
-        except ValueError:
-            raise blocked(f"listing items: {_brief(response)} with a body that is not JSON") from None
+        body = _json_body(response, expected=200)
         if not (isinstance(body, dict) and isinstance(body.get("items"), list) and isinstance(body.get("total"), int)):
-            raise blocked(f"listing items: {_brief(response)} without 'items' and 'total'")
+            raise blocked(f"{_brief(response)} without 'items' and 'total'")
         return body
 
     def total(self) -> int:
         return int(self.page(limit=1)["total"])
+
+    def tail(self, newest: int = PAGE_MAX, *, offset: int | None = None) -> Tail:
+        """A full page from the `newest` items on: new items take the highest ids, so the newest are the
+        last of the list. `offset` reads a window again, to see what changed in it since."""
+        start = max(0, self.total() - newest) if offset is None else offset
+        page = self.page(limit=PAGE_MAX, offset=start)
+        ids = frozenset(entry["id"] for entry in page["items"] if isinstance(entry, dict) and "id" in entry)
+        return Tail(start, int(page["total"]), ids, page["items"])
 
     def absent_id(self) -> int:
         """An id this run saw answer 404: the only kind of id besides its own that it may write to."""
@@ -93,15 +124,10 @@ class Items:
     def delete(self, item_id: int) -> None:
         response = self.api.delete(item_path(item_id))
         if response.status_code != 204:
-            raise blocked(f"deleting item {item_id}: {_brief(response)}")
+            raise blocked(f"{_brief(response)}, not 204")
 
     def _item(self, response: httpx.Response, expected: int) -> dict[str, Any]:
-        if response.status_code != expected:
-            raise blocked(f"{_brief(response)}, not {expected}")
-        try:
-            item = json.loads(response.content)
-        except ValueError:
-            raise blocked(f"{_brief(response)} with a body that is not JSON") from None
+        item = _json_body(response, expected)
         if problems := item_shape_problems(item):
             raise blocked(f"{_brief(response)} with a body that is not an Item: {'; '.join(problems)}")
         return item

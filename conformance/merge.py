@@ -8,6 +8,7 @@ are refused.
 
 from __future__ import annotations
 
+import datetime
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,9 +19,12 @@ from typing import Any
 from _pytest.junitxml import mangle_test_address
 
 from conformance.catalog import Level
+from conformance.expectations import Expectations
 from conformance.facts import RunFacts
+from conformance.gate import Gate, decide_gate
 from conformance.html_report import write_html_report
-from conformance.report_file import ReportFileError, read_report, report_path
+from conformance.markdown import write_run_markdown
+from conformance.report_files import ReportError, find_reports, load_report
 from conformance.results import Judgement, Outcome, TestOutcome, judge_run
 from conformance.summary import report_dict, write_json_summary
 
@@ -35,6 +39,8 @@ SHARED = {
     "level": ("manifest", "level"),
     "read-only": ("manifest", "shard", "read_only"),
     "shard count": ("manifest", "shard", "count"),
+    "expectations (--expect)": ("gate", "expectations"),
+    "--strict-expect": ("gate", "strict"),
 }
 
 
@@ -66,17 +72,21 @@ class ShardReport:
 @dataclass
 class MergedRun:
     judgement: Judgement
+    gate: Gate
     data: dict[str, Any]
     """conformance.json of the whole run."""
     junit: ElementTree.ElementTree
 
 
-def read_shard(path: Path) -> ShardReport:
+def read_shards(arguments: Sequence[str]) -> list[ShardReport]:
+    """Each argument a part's conformance.json or a folder: its own conformance.json, else every one below it."""
     try:
-        data = read_report(path)
-    except ReportFileError as error:
+        return [read_shard(file, load_report(file)) for file in find_reports(arguments)]
+    except ReportError as error:
         raise MergeError(str(error)) from None
-    file = report_path(path)
+
+
+def read_shard(file: Path, data: dict[str, Any]) -> ShardReport:
     if "shard" not in data["manifest"]:
         raise MergeError(f"{file}: the report of a whole run, not of a shard (`conformance run --shard K/N`)")
     try:
@@ -89,9 +99,11 @@ def read_shard(path: Path) -> ShardReport:
 
 
 def _at(data: dict[str, Any], keys: Sequence[str]) -> Any:
+    """The value under `keys`, None when a report has none (one written before that field existed)."""
+    value: Any = data
     for key in keys:
-        data = data[key]
-    return data
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
 
 
 def check_parts(shards: list[ShardReport]) -> list[ShardReport]:
@@ -221,8 +233,12 @@ def _junit(parts: list[ShardReport], collection: list[str]) -> ElementTree.Eleme
     return ElementTree.ElementTree(root)
 
 
-def merge(paths: Sequence[Path]) -> MergedRun:
-    parts = check_parts([read_shard(path) for path in paths])
+def merge(shards: list[ShardReport], expectations: Expectations | None = None, strict: bool = False) -> MergedRun:
+    """The whole run from its parts; with `expectations`, its gate decided as `conformance run --expect` would."""
+    parts = check_parts(shards)
+    gated_by = _at(parts[0].data, ("gate", "expectations"))
+    if gated_by and expectations is None:
+        raise MergeError(f"the shards were gated by {gated_by}: give `conformance merge --expect {gated_by}` too")
     collection = parts[0].shard["collection"]
     position = {test: index for index, test in enumerate(collection)}
     outcomes = [_outcome(test) for part in parts for test in part.data["tests"]]
@@ -232,14 +248,21 @@ def merge(paths: Sequence[Path]) -> MergedRun:
     for part in parts:
         facts.merge(_facts(part))
     aborted = next((reason for part in parts if (reason := _unfinished(part, collection))), None)
-    gate = Level(parts[0].data["manifest"]["level"].upper())
-    judgement = judge_run(outcomes, gate, read_only=parts[0].shard["read_only"], aborted=aborted)
-    data = report_dict(judgement, outcomes, facts, parts[0].data["target"], _manifest(parts, facts))
-    return MergedRun(judgement, data, _junit(parts, collection))
+    level = Level(parts[0].data["manifest"]["level"].upper())
+    read_only = parts[0].shard["read_only"]
+
+    def judge_excusing(excused: frozenset[str]) -> Judgement:
+        return judge_run(outcomes, level, read_only, aborted, excused)
+
+    judgement = judge_excusing(frozenset())
+    gate = decide_gate(judgement, expectations, level, strict, judge_excusing, datetime.date.today())
+    data = report_dict(judgement, gate, outcomes, facts, parts[0].data["target"], _manifest(parts, facts))
+    return MergedRun(judgement, gate, data, _junit(parts, collection))
 
 
 def write_merged(run: MergedRun, report_dir: Path) -> None:
     report_dir.mkdir(parents=True, exist_ok=True)
     write_json_summary(run.data, report_dir / "conformance.json")
     write_html_report(run.data, report_dir / "conformance.html")
+    write_run_markdown(run.data, report_dir / "conformance.md")
     run.junit.write(report_dir / JUNIT, encoding="utf-8", xml_declaration=True)

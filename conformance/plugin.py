@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 import secrets
@@ -18,19 +19,21 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from conformance.catalog import Level, load_catalog
 from conformance.cleanup import clean_up
-from conformance.client import ApiClient, NoResponse, NotRun, TargetDown
+from conformance.client import ApiClient, NotRun, TargetDown
 from conformance.console import print_summary
 from conformance.facts import RunFacts
+from conformance.gate import Gate, decide_gate
 from conformance.html_report import write_html_report
 from conformance.items import Items
 from conformance.ledger import Ledger
+from conformance.markdown import write_run_markdown
 from conformance.redaction import Redactor
 from conformance.results import ExitCode, Judgement, Outcome, TestOutcome, judge_run
 from conformance.settings import OPTIONS, RunSettings, SettingsError, activate, add_options, build_settings
 from conformance.sharding import Shard, ShardPlan, plan
 from conformance.summary import RunSummary, to_dict, write_json_summary
 from conformance.target import OpenTarget, open_target, preflight
-from conformance.violations import ContractViolation
+from conformance.violations import failure_detail
 
 CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "items-conformance"
 MARK = "requirement"
@@ -89,42 +92,6 @@ def redactor_text(config: pytest.Config, text: str) -> str:
     return config.stash[REDACTOR].text(text)
 
 
-def _leaves(error: BaseException) -> list[BaseException]:
-    """The exceptions inside a group (Hypothesis reports several distinct failures as one)."""
-    if isinstance(error, BaseExceptionGroup):
-        return [leaf for inner in error.exceptions for leaf in _leaves(inner)]
-    return [error]
-
-
-def failure_detail(cited: tuple[str, ...], error: BaseException, redactor: Redactor) -> dict[str, Any]:
-    """How a failed test is judged: its violations name requirements; any other assertion (a request that
-    got no response, say) fails every requirement the test cites; anything else is the suite's own error."""
-    leaves = _leaves(error)
-    if not all(isinstance(leaf, AssertionError) for leaf in leaves):
-        message = redactor.text(f"the suite raised {type(error).__name__}: {error}")
-        return {"outcome": Outcome.ERROR.value, "failed": [], "message": message, "violations": []}
-    violations: list[dict[str, Any]] = []
-    for leaf in leaves:
-        if isinstance(leaf, ContractViolation):
-            violations += [violation.to_dict() for violation in leaf.violations]
-        else:
-            text = redactor.text(str(leaf))
-            exchange = leaf.exchange.to_dict() if isinstance(leaf, NoResponse) else None
-            violations.append(
-                {
-                    "requirements": list(cited),
-                    "summary": text.split("\n", 1)[0],
-                    "expected": "",
-                    "received": text,
-                    "notes": [],
-                    "exchange": exchange,
-                }
-            )
-    failed = list(dict.fromkeys(rid for violation in violations for rid in violation["requirements"]))
-    message = redactor.text("\n\n".join(str(leaf) for leaf in leaves))
-    return {"outcome": Outcome.FAILED.value, "failed": failed, "message": message, "violations": violations}
-
-
 class ConformanceRun:
     """Hooks with the run's state: outcomes per test, facts from the workers, the verdict."""
 
@@ -134,6 +101,7 @@ class ConformanceRun:
         self.outcomes: list[TestOutcome] = []
         self.started = time.time()
         self.judgement: Judgement | None = None
+        self.gate: Gate | None = None
         self.crashed_workers = 0
         self.aborted: str | None = None
         """Why the run stopped before its end (target down, timeout, signal): it then cannot judge."""
@@ -224,7 +192,24 @@ class ConformanceRun:
             if detail["outcome"] == Outcome.FAILED.value:
                 # The target's fault: the evidence says it all, a traceback of the suite would only hide it.
                 report.longrepr = detail["message"]
+                self._mark_expected(item, report, detail["failed"])
         return report
+
+    def _mark_expected(self, item: pytest.Item, report: pytest.TestReport, failed: list[str]) -> None:
+        """With --expect, an expected failure is reported as xfail (JUnit: skipped with the reason), never as a
+        pass; any other failure that gates is named a regression. The verdict still counts both as failures."""
+        expectations = self.settings.expectations
+        if expectations is None:
+            return
+        unexcused = expectations.unexcused(test_id(item), failed, datetime.date.today())
+        if failed and not unexcused:
+            report.outcome = "skipped"
+            report.wasxfail = expectations.why_expected(failed)  # type: ignore[attr-defined]
+            return
+        catalog = load_catalog()
+        gating = [rid for rid in unexcused if catalog[rid].level is Level.MUST or self.settings.level is Level.SHOULD]
+        if gating:
+            report.longrepr = f"REGRESSION: {', '.join(gating)} not excused by {expectations.path}: {report.longrepr}"
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -251,13 +236,14 @@ class ConformanceRun:
             # Failed outside the judged path (a crashed worker, an error in setup): never read as a pass.
             message = redactor_text(self.config, str(report.longrepr or "failed"))
             self.outcomes.append(TestOutcome(report.nodeid, requirements, Outcome.ERROR, message=message))
+        elif report.skipped:
+            # In set-up or while running (a precondition the target did not meet): the reason is the evidence.
+            reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else str(report.longrepr or "")
+            self.outcomes.append(TestOutcome(report.nodeid, requirements, Outcome.SKIPPED, message=str(reason)))
         elif report.when == "call":
             self.outcomes.append(
                 TestOutcome(report.nodeid, requirements, Outcome(report.outcome), duration=report.duration)
             )
-        elif report.skipped:
-            reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else str(report.longrepr or "")
-            self.outcomes.append(TestOutcome(report.nodeid, requirements, Outcome.SKIPPED, message=str(reason)))
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
@@ -283,6 +269,14 @@ class ConformanceRun:
         if self.crashed_workers and not self.settings.in_process:
             self._clean_up_after_crashed_workers()
         self.judgement = self._judge()
+        self.gate = decide_gate(
+            self.judgement,
+            self.settings.expectations,
+            self.settings.level,
+            self.settings.strict_expect,
+            self._judge,
+            datetime.date.today(),
+        )
         summary = RunSummary(
             settings=self.settings,
             judgement=self.judgement,
@@ -292,17 +286,19 @@ class ConformanceRun:
             finished=time.time(),
             workers=int(getattr(self.config.option, "numprocesses", 0) or 0),
             shard=self._shard_manifest(),
+            gate=self.gate,
         )
         data = to_dict(summary)
         report_dir = Path(self.settings.report_dir)
         write_json_summary(data, report_dir / "conformance.json")
         write_html_report(data, report_dir / "conformance.html")
+        write_run_markdown(data, report_dir / "conformance.md")
         # A shard may be dealt no test at all (more parts than tests): it judged nothing, and that is no error.
         nothing_dealt = SHARD_PLAN in self.config.stash and not self.config.stash[SHARD_PLAN].assigned
         if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or (
             nothing_dealt and exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED
         ):
-            session.exitstatus = int(self.judgement.exit_code)
+            session.exitstatus = int(self.gate.exit_code)
         else:
             session.exitstatus = int(ExitCode.COULD_NOT_JUDGE)
 
@@ -310,21 +306,22 @@ class ConformanceRun:
         """A worker that died took its ledger along; its items still carry the run's tag."""
         with open_target(self.settings) as target:
             api = ApiClient(target.http, token=target.token, ledger=Ledger(), redactor=self.config.stash[REDACTOR])
-            left = clean_up(api, Items.name_prefix(self.config.stash[RUN_ID]).removesuffix(" #"))
+            # Every worker's tag starts with the run id.
+            left = clean_up(Items(api, run_tag=""), Items.name_prefix(self.config.stash[RUN_ID]).removesuffix(" #"))
         self.config.stash[FACTS].merge(RunFacts(leftovers=left))
 
-    def _judge(self) -> Judgement:
-        shard = self.settings.shard
-        if shard is None:
-            return judge_run(self.outcomes, self.settings.level, self.settings.read_only, self.aborted)
+    def _judge(self, excused: frozenset[str] = frozenset()) -> Judgement:
+        settings = self.settings
+        if settings.shard is None:
+            return judge_run(self.outcomes, settings.level, settings.read_only, self.aborted, excused=excused)
         if SHARD_PLAN not in self.config.stash:
             # Every worker died before reporting its part: nothing here may be read as passed.
             self.aborted = self.aborted or "no worker reported which tests this shard runs"
             elsewhere = frozenset(load_catalog().ids)
         else:
             elsewhere = frozenset(self.config.stash[SHARD_PLAN].elsewhere)
-        judgement = judge_run(self.outcomes, self.settings.level, self.settings.read_only, self.aborted, elsewhere)
-        return replace(judgement, reason=f"shard {shard.label}: {judgement.reason}")
+        judgement = judge_run(self.outcomes, settings.level, settings.read_only, self.aborted, excused, elsewhere)
+        return replace(judgement, reason=f"shard {settings.shard.label}: {judgement.reason}")
 
     def _shard_manifest(self) -> dict[str, Any] | None:
         """What `conformance merge` needs of a shard beyond its tests: its place in the whole run."""
@@ -341,9 +338,12 @@ class ConformanceRun:
             "aborted": self.aborted,
         }
 
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if self.judgement is not None:
-            print_summary(terminalreporter, self.judgement, self.settings, self.config.stash[FACTS])
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_terminal_summary(self, terminalreporter: Any) -> Iterator[None]:
+        # After pytest's own list of failed tests, so the verdict and the gate are the last thing on screen.
+        yield
+        if self.judgement is not None and self.gate is not None:
+            print_summary(terminalreporter, self.judgement, self.gate, self.settings, self.config.stash[FACTS])
 
 
 class ShardSelection:
@@ -394,7 +394,7 @@ def api(target: OpenTarget, run_tag: str, pytestconfig: pytest.Config) -> Iterat
     client = ApiClient(target.http, token=target.token, ledger=ledger, redactor=redactor, read_only=read_only)
     yield client
     facts = pytestconfig.stash[FACTS]
-    facts.leftovers = clean_up(client, Items.name_prefix(run_tag))
+    facts.leftovers = clean_up(Items(client, run_tag), Items.name_prefix(run_tag))
     facts.requests = client.request_count
     facts.created = ledger.created_count
     facts.observe(client.observed)

@@ -129,12 +129,18 @@ def judge(
     gate: Level,
     in_scope: set[str] | None = None,
     partial: bool = False,
+    excused: frozenset[str] = frozenset(),
     elsewhere: frozenset[str] = frozenset(),
 ) -> Judgement:
     """The verdict. `gate` SHOULD makes SHOULD failures fail the run; `in_scope` limits what must have run;
-    a `partial` run (--read-only) is never called fully conformant."""
+    a `partial` run (--read-only) is never called fully conformant. `excused` requirements (expected
+    failures) are left out of the decision: only the gate asks for that, never the verdict."""
     results = requirement_results(catalog, outcomes, elsewhere)
-    scoped = [result for result in results if in_scope is None or result.requirement.id in in_scope]
+    scoped = [
+        result
+        for result in results
+        if (in_scope is None or result.requirement.id in in_scope) and result.requirement.id not in excused
+    ]
     failed_must = [r.requirement.id for r in scoped if r.status is Status.FAILED and r.requirement.level is Level.MUST]
     failed_should = [
         r.requirement.id for r in scoped if r.status is Status.FAILED and r.requirement.level is Level.SHOULD
@@ -189,9 +195,11 @@ def judge_run(
     gate: Level,
     read_only: bool = False,
     aborted: str | None = None,
+    excused: frozenset[str] = frozenset(),
     elsewhere: frozenset[str] = frozenset(),
 ) -> Judgement:
-    """The verdict of a run, of one shard of it (`elsewhere` not empty) or of its shards merged: one rule for all."""
+    """The verdict of a run, of one shard of it (`elsewhere` not empty) or of its shards merged: one rule for all.
+    `excused`: see `judge`."""
     catalog = load_catalog()
     scope: set[str] | None = None
     if read_only:
@@ -212,7 +220,9 @@ def judge_run(
     if scope is not None:
         # Whatever a partial run saw fail, failed: also a requirement its tests do not cite, or share with a shard.
         scope |= {rid for outcome in outcomes for rid in outcome.failed_requirements}
-    judgement = judge(catalog, outcomes, gate, in_scope=scope, partial=scope is not None, elsewhere=elsewhere)
+    judgement = judge(
+        catalog, outcomes, gate, in_scope=scope, partial=scope is not None, excused=excused, elsewhere=elsewhere
+    )
     if aborted:
         return Judgement(Verdict.ERROR, ExitCode.COULD_NOT_JUDGE, aborted, judgement.requirements)
     return judgement

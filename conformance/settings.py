@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from conformance.catalog import Level
+from conformance.catalog import Level, load_catalog
+from conformance.expectations import Expectations, ExpectationsError, load_expectations
 from conformance.redaction import TOKEN_ENV
-from conformance.report_file import ReportFileError
+from conformance.report_files import ReportError
 from conformance.sharding import Shard, read_durations
 
 BASE_URL_ENV = "CONFORMANCE_BASE_URL"
@@ -52,13 +53,15 @@ OPTIONS = (
     Option("--request-timeout", "seconds one request may take (default: %(default)s)", str(DEFAULT_TIMEOUT)),
     Option("--run-timeout", "seconds the whole run may take (default: %(default)s)", str(DEFAULT_RUN_TIMEOUT)),
     Option("--report-dir", "where the reports go (default: %(default)s)", "reports"),
-    Option("--fault", "in-process only: inject a named fault into the reference app (self-test)"),
+    Option("--fault", "in-process only: inject named faults into the reference app, comma-separated (self-test)"),
     Option("--read-only", "send no POST, PUT, PATCH or DELETE: judge what reads can show", flag_only=True),
     Option(
         "--quick", "pre-commit profile: MUST requirements only, fewer generated cases, no workflows", flag_only=True
     ),
     Option("--shard", "run part K of N of the tests (e.g. 2/3) on this machine; `conformance merge` joins the parts"),
     Option("--durations-from", "with --shard: balance the parts by the test durations in this (earlier) report"),
+    Option("--expect", "TOML file of known failures: the gate passes when every failure is expected (exit 0)"),
+    Option("--strict-expect", "with --expect: expected failures that now pass fail the gate too", flag_only=True),
 )
 
 
@@ -96,11 +99,17 @@ class RunSettings:
     fault: str | None
     read_only: bool
     quick: bool
+    expectations: Expectations | None = None
+    strict_expect: bool = False
     shard: Shard | None = None
 
     @property
     def in_process(self) -> bool:
         return self.base_url is None
+
+    @property
+    def faults(self) -> tuple[str, ...]:
+        return tuple(self.fault.split(",")) if self.fault else ()
 
     @property
     def target_label(self) -> str:
@@ -154,9 +163,21 @@ def _shard(value: object, durations_from: object) -> Shard | None:
         raise SettingsError(f"--shard must be K/N with 1 <= K <= N (e.g. 2/3), got {value!r}")
     try:
         durations = read_durations(Path(str(durations_from))) if durations_from else ()
-    except ReportFileError as error:
-        raise SettingsError(f"--durations-from {error}") from None
+    except ReportError as error:
+        raise SettingsError(f"--durations-from: {error}") from None
     return Shard(int(parts[1]), int(parts[2]), durations)
+
+
+def expectations_option(path: str | None, strict: bool) -> Expectations | None:
+    """--expect FILE (and --strict-expect) checked, for `conformance run` and `conformance merge`."""
+    if strict and not path:
+        raise SettingsError("--strict-expect needs --expect FILE")
+    if not path:
+        return None
+    try:
+        return load_expectations(path, load_catalog().ids)
+    except ExpectationsError as error:
+        raise SettingsError(f"--expect {path}: {error}") from None
 
 
 def build_settings(values: Mapping[str, Any]) -> RunSettings:
@@ -176,8 +197,11 @@ def build_settings(values: Mapping[str, Any]) -> RunSettings:
     if fault:
         from target_app.faults import FAULTS
 
-        if fault not in FAULTS:
-            raise SettingsError(f"unknown --fault {fault!r}; known faults: {', '.join(sorted(FAULTS))}")
+        names = [name.strip() for name in fault.split(",")]
+        for name in names:
+            if name not in FAULTS:
+                raise SettingsError(f"unknown --fault {name!r}; known faults: {', '.join(sorted(FAULTS))}")
+        fault = ",".join(names)
     if url is not None and token is None and not read_only:
         raise SettingsError(
             f"the write tests need a bearer token: --token or ${TOKEN_ENV} (or --read-only to judge reads only)"
@@ -199,6 +223,8 @@ def build_settings(values: Mapping[str, Any]) -> RunSettings:
         read_only=read_only,
         quick=bool(values.get("quick")),
         shard=_shard(values.get("shard"), values.get("durations_from")),
+        expectations=expectations_option(values.get("expect") or None, bool(values.get("strict_expect"))),
+        strict_expect=bool(values.get("strict_expect")),
     )
 
 

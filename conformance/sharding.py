@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from conformance.report_file import read_report
+from conformance.report_files import find_reports, load_report
 
 
 @dataclass(frozen=True)
@@ -29,11 +29,15 @@ class Shard:
 
 
 def read_durations(path: Path) -> tuple[tuple[str, float], ...]:
-    """Seconds per test id from a conformance.json (a whole run's, a merged one's or a shard's)."""
+    """Seconds per test id from a conformance.json (a whole run's, a merged one's or a shard's), or from
+    every one in a folder (the parts' reports of a sharded run)."""
     seconds: dict[str, float] = {}
-    for test in read_report(path)["tests"]:
-        # A test reported twice (a passed call, then an error in teardown) cost both.
-        seconds[test["nodeid"]] = seconds.get(test["nodeid"], 0.0) + test["duration_s"]
+    for report in find_reports([str(path)]):
+        in_report: dict[str, float] = {}
+        for test in load_report(report)["tests"]:
+            # A test reported twice (a passed call, then an error in teardown) cost both.
+            in_report[test["nodeid"]] = in_report.get(test["nodeid"], 0.0) + test["duration_s"]
+        seconds.update(in_report)
     return tuple(seconds.items())
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -15,11 +14,14 @@ from typing import Any
 import contracts
 from conformance import __version__
 from conformance.catalog import load_catalog
+from conformance.contract_document import DOCUMENT_HTML, contract_sha256
 from conformance.facts import RunFacts
-from conformance.report_file import FORMAT
+from conformance.gate import Gate, decide_gate
 from conformance.results import Judgement, Outcome, Status, TestOutcome
 from conformance.settings import RunSettings
 from conformance.text import first_line
+
+FORMAT = "items-conformance-report/1"
 
 
 @dataclass
@@ -31,8 +33,15 @@ class RunSummary:
     started: float
     finished: float
     workers: int
+    gate: Gate | None = None
+    """None: no gate was decided apart from the verdict (no expectations)."""
     shard: dict[str, Any] | None = None
     """A shard's place in the whole run (index, count, the collection and its part of it), for the merge."""
+
+    def decided_gate(self) -> Gate:
+        if self.gate is not None:
+            return self.gate
+        return decide_gate(self.judgement, None, self.settings.level, False, lambda _: self.judgement, date.today())
 
 
 def _version(package: str) -> str | None:
@@ -42,16 +51,19 @@ def _version(package: str) -> str | None:
         return None
 
 
-def contract_sha256() -> str:
-    return hashlib.sha256(contracts.OPENAPI.read_bytes()).hexdigest()
-
-
 def manifest(summary: RunSummary) -> dict[str, Any]:
     settings = summary.settings
+    catalog = load_catalog()
     return {
         "target": settings.target_label,
         "in_process": settings.in_process,
-        "contract": {"openapi": "contracts/openapi.json", "sha256": contract_sha256()},
+        "contract": {
+            "openapi": "contracts/openapi.json",
+            "sha256": contract_sha256(),
+            "name": catalog.contract,
+            "version": catalog.version,
+            "document": DOCUMENT_HTML,
+        },
         "suite_version": __version__,
         "level": settings.level.value.lower(),
         "seed": settings.seed,
@@ -111,6 +123,7 @@ def to_dict(summary: RunSummary) -> dict[str, Any]:
     # A shard keeps each test's whole evidence, so that the merge can judge the tests again as one run.
     return report_dict(
         summary.judgement,
+        summary.decided_gate(),
         summary.outcomes,
         summary.facts,
         summary.settings.target_label,
@@ -135,6 +148,7 @@ def _test_dict(outcome: TestOutcome, evidence: bool) -> dict[str, Any]:
 
 def report_dict(
     judgement: Judgement,
+    gate: Gate,
     outcomes: list[TestOutcome],
     facts: RunFacts,
     target: str,
@@ -151,8 +165,10 @@ def report_dict(
     return {
         "format": FORMAT,
         "verdict": judgement.verdict.value,
-        "exit_code": int(judgement.exit_code),
+        # What the run exited with: the verdict's code, or the gate's when expectations were given.
+        "exit_code": int(gate.exit_code),
         "reason": judgement.reason,
+        "gate": gate.to_dict(),
         "target": target,
         "sections": [
             {"key": section.key, "number": section.number, "title": section.title}

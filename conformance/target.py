@@ -30,8 +30,7 @@ def open_target(settings: RunSettings) -> Iterator[OpenTarget]:
 
         # The suite configures the reference app, so it makes a token only it knows.
         token = settings.token or f"inproc-{secrets.token_urlsafe(24)}"
-        faults = [settings.fault] if settings.fault else []
-        app = create_app(tokens=[token], faults=faults)
+        app = create_app(tokens=[token], faults=settings.faults)
         with TestClient(app, base_url=IN_PROCESS_BASE_URL, raise_server_exceptions=False) as client:
             yield OpenTarget(http=client, token=token, asgi_app=app)
         return

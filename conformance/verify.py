@@ -1,47 +1,61 @@
 """Small named checks of one response against one requirement.
 
 Each `verify_…` returns what it checked (a parsed body, an item) or raises a ContractViolation that
-says what the contract expects, what the target sent, and the exchange that showed it.
+says what the contract expects, what the target sent, and the exchange that showed it. Its summary
+defaults to the request line of that exchange.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import httpx
 
-from conformance.client import exchange_of, item_path
-from conformance.violations import ContractViolation, violated
+from conformance.client import ApiClient, exchange_of, item_path
+from conformance.item_shape import ITEM_MEMBERS, item_shape_problems, same_value, short_repr
+from conformance.items import Items, Tail
+from conformance.violations import ContractViolation, Violation, blocked, request_line
+
+Requirement = str | Collection[str]
+"""One requirement ID, or several that one check judges at once."""
 
 _BEARER_CHALLENGE = re.compile(r"(?:^|,)\s*bearer(?:\s|,|$)", re.IGNORECASE)
-ITEM_MEMBERS = frozenset({"id", "name", "price", "description"})
-PRICE_MAX = 1_000_000
-NAME_MAX = 100
-DESCRIPTION_MAX = 1000
 
 
 def fail(
-    requirement: str | Collection[str],
-    summary: str,
+    requirement: Requirement,
+    summary: str | None = None,
     *,
     expected: str,
     received: str,
     response: httpx.Response | None = None,
-    notes: Collection[str] = (),
 ) -> ContractViolation:
+    """The verdict that `requirement` is broken; `summary` defaults to the request line of `response`."""
+    if summary is None:
+        if response is None:
+            raise TypeError("fail() needs a summary when there is no response to name the request")
+        summary = request_line(response)
+    requirements = (requirement,) if isinstance(requirement, str) else tuple(requirement)
     exchange = exchange_of(response) if response is not None else None
-    return violated(
-        requirement if isinstance(requirement, str) else tuple(requirement),
-        summary,
-        expected=expected,
-        received=received,
-        exchange=exchange,
-        notes=list(notes),
-    )
+    return ContractViolation([Violation(requirements, summary, expected, received, exchange)])
+
+
+def _verify_no_problems(
+    problems: list[str], requirement: str, expected: str, response: httpx.Response, summary: str | None
+) -> None:
+    """The shared end of the checks that list every problem they find: any problem fails `requirement`."""
+    if problems:
+        raise fail(requirement, summary, expected=expected, received="; ".join(problems), response=response)
+
+
+def skip_unless_status(response: httpx.Response, status: int, judged_by: str) -> None:
+    """For a test that judges only a response of `status`: another status leaves it not run, as `judged_by`
+    judge that status."""
+    if response.status_code != status:
+        raise blocked(f"{request_line(response)} answered {response.status_code}, not {status}: {judged_by} judge that")
 
 
 def describe_status(response: httpx.Response) -> str:
@@ -49,7 +63,7 @@ def describe_status(response: httpx.Response) -> str:
 
 
 def verify_status(
-    response: httpx.Response, expected: int | Collection[int], requirement: str | Collection[str], summary: str
+    response: httpx.Response, expected: int | Collection[int], requirement: Requirement, summary: str | None = None
 ) -> None:
     allowed = {expected} if isinstance(expected, int) else set(expected)
     if response.status_code not in allowed:
@@ -65,11 +79,11 @@ def verify_status(
         )
 
 
-def media_type(response: httpx.Response) -> str:
+def _media_type(response: httpx.Response) -> str:
     return response.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
-def parse_json(response: httpx.Response, requirement: str | Collection[str], summary: str) -> Any:
+def _parse_json(response: httpx.Response, requirement: Requirement, summary: str | None) -> Any:
     try:
         return json.loads(response.content)
     except ValueError as error:
@@ -82,9 +96,9 @@ def parse_json(response: httpx.Response, requirement: str | Collection[str], sum
         ) from None
 
 
-def verify_json_success(response: httpx.Response, summary: str) -> Any:
+def verify_json_success(response: httpx.Response, summary: str | None = None) -> Any:
     """GEN-JSON: a 200 or 201 is `application/json` with a JSON body."""
-    if media_type(response) != "application/json":
+    if _media_type(response) != "application/json":
         raise fail(
             "GEN-JSON",
             summary,
@@ -92,90 +106,73 @@ def verify_json_success(response: httpx.Response, summary: str) -> Any:
             received=f"Content-Type: {response.headers.get('content-type', '(none)')}",
             response=response,
         )
-    return parse_json(response, "GEN-JSON", summary)
+    return _parse_json(response, "GEN-JSON", summary)
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def item_shape_problems(item: object) -> list[str]:
-    """Everything that makes `item` not an Item of §1; empty when it is one."""
-    if not isinstance(item, dict):
-        return [f"not a JSON object but {type(item).__name__}"]
-    problems = []
-    if missing := ITEM_MEMBERS - item.keys():
-        problems.append(f"missing members {sorted(missing)}")
-    if extra := item.keys() - ITEM_MEMBERS:
-        problems.append(f"members outside the contract {sorted(extra)}")
-    item_id, name, price = item.get("id"), item.get("name"), item.get("price")
-    description = item.get("description")
-    if "id" in item and not (isinstance(item_id, int) and not isinstance(item_id, bool) and item_id >= 1):
-        problems.append(f"id must be an integer ≥ 1, got {item_id!r}")
-    if "name" in item and not (isinstance(name, str) and 1 <= len(name) <= NAME_MAX):
-        problems.append(f"name must be a string of 1 to {NAME_MAX} characters, got {_short(name)}")
-    if "price" in item and not (_is_number(price) and 0 < price <= PRICE_MAX and math.isfinite(price)):
-        problems.append(f"price must be a number in (0, {PRICE_MAX}], got {price!r}")
-    if "description" in item and not (
-        description is None or (isinstance(description, str) and len(description) <= DESCRIPTION_MAX)
-    ):
-        problems.append(
-            f"description must be null or a string of at most {DESCRIPTION_MAX} characters, got {_short(description)}"
-        )
-    return problems
-
-
-def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else f"{text[:77]}... ({len(value) if isinstance(value, str) else '?'} chars)"
-
-
-def verify_item(response: httpx.Response, item: object, summary: str) -> dict[str, Any]:
+def verify_item(response: httpx.Response, item: object, summary: str | None = None) -> dict[str, Any]:
     """ITEM-SHAPE: exactly the four members, with their types and bounds."""
-    if problems := item_shape_problems(item):
-        raise fail(
-            "ITEM-SHAPE",
-            summary,
-            expected="an Item: id, name, price, description within their bounds",
-            received="; ".join(problems),
-            response=response,
-        )
+    _verify_no_problems(
+        item_shape_problems(item),
+        "ITEM-SHAPE",
+        "an Item: id, name, price, description within their bounds",
+        response,
+        summary,
+    )
     assert isinstance(item, dict)
     return item
 
 
-def verify_item_response(response: httpx.Response, status: int, requirement: str, summary: str) -> dict[str, Any]:
-    """The usual success path: the status, a JSON body (GEN-JSON) and an Item in it (ITEM-SHAPE)."""
+def verify_item_response(
+    response: httpx.Response,
+    status: int,
+    requirement: Requirement,
+    summary: str | None = None,
+    *,
+    members: Mapping[str, Any] | None = None,
+    members_requirement: Requirement | None = None,
+) -> dict[str, Any]:
+    """The usual success path: the status, a JSON body (GEN-JSON) and an Item in it (ITEM-SHAPE); then, if
+    given, the `members` it must hold, judged as `members_requirement` (by default `requirement`)."""
     verify_status(response, status, requirement, summary)
-    return verify_item(response, verify_json_success(response, summary), summary)
+    item = verify_item(response, verify_json_success(response, summary), summary)
+    if members is not None:
+        verify_members(response, item, members, members_requirement or requirement, summary)
+    return item
 
 
-def same_value(sent: object, received: object) -> bool:
-    """ITEM-ROUNDTRIP's equality: strings exactly, numbers by value (as IEEE 754 doubles, §8)."""
-    if _is_number(sent) and _is_number(received):
-        return float(sent) == float(received)  # type: ignore[arg-type]
-    return type(sent) is type(received) and sent == received
+def verify_stored(
+    api: ApiClient,
+    item_id: int,
+    members: Mapping[str, Any],
+    requirement: Requirement,
+    *,
+    read_requirement: Requirement = "READ-200",
+) -> None:
+    """The item reads back with GET: 200 with an Item (judged as `read_requirement`) holding the `members`."""
+    response = api.get(item_path(item_id))
+    verify_item_response(response, 200, read_requirement, members=members, members_requirement=requirement)
 
 
 def verify_members(
-    response: httpx.Response,
+    response: httpx.Response | None,
     item: Mapping[str, Any],
     expected: Mapping[str, Any],
-    requirement: str | Collection[str],
-    summary: str,
+    requirement: Requirement,
+    summary: str | None = None,
 ) -> None:
+    """`item` holds the `expected` members (ITEM-ROUNDTRIP's equality); `response` is the evidence, if any."""
     differing = [name for name, value in expected.items() if not same_value(value, item.get(name))]
     if differing:
         raise fail(
             requirement,
             summary,
-            expected=", ".join(f"{name}={_short(expected[name])}" for name in differing),
-            received=", ".join(f"{name}={_short(item.get(name))}" for name in differing),
+            expected=", ".join(f"{name}={short_repr(expected[name])}" for name in differing),
+            received=", ".join(f"{name}={short_repr(item.get(name))}" for name in differing),
             response=response,
         )
 
 
-def error_body_problems(response: httpx.Response) -> list[str]:
+def _error_body_problems(response: httpx.Response) -> list[str]:
     try:
         body = json.loads(response.content)
     except ValueError:
@@ -183,25 +180,20 @@ def error_body_problems(response: httpx.Response) -> list[str]:
     if not isinstance(body, dict):
         return [f"the body is JSON {type(body).__name__}, not an object"]
     if not isinstance(body.get("detail"), str):
-        return [f"'detail' is {_short(body.get('detail')) if 'detail' in body else 'missing'}, not a string"]
+        return [f"'detail' is {short_repr(body.get('detail')) if 'detail' in body else 'missing'}, not a string"]
     return []
 
 
-def verify_error_body(response: httpx.Response, summary: str) -> None:
+def verify_error_body(response: httpx.Response, summary: str | None = None) -> None:
     """ERR-BODY: a 4xx body is a JSON object with a string `detail`."""
-    if problems := error_body_problems(response):
-        raise fail(
-            "ERR-BODY",
-            summary,
-            expected="a JSON object with a string member 'detail'",
-            received="; ".join(problems),
-            response=response,
-        )
+    _verify_no_problems(
+        _error_body_problems(response), "ERR-BODY", "a JSON object with a string member 'detail'", response, summary
+    )
 
 
-def problem_details_problems(response: httpx.Response) -> list[str]:
+def _problem_details_problems(response: httpx.Response) -> list[str]:
     problems = []
-    if media_type(response) != "application/problem+json":
+    if _media_type(response) != "application/problem+json":
         problems.append(f"Content-Type is {response.headers.get('content-type', '(none)')!r}")
     try:
         body = json.loads(response.content)
@@ -216,19 +208,18 @@ def problem_details_problems(response: httpx.Response) -> list[str]:
     return problems
 
 
-def verify_problem_details(response: httpx.Response, summary: str) -> None:
+def verify_problem_details(response: httpx.Response, summary: str | None = None) -> None:
     """ERR-PROBLEM: RFC 9457 media type, a matching `status` and a `title`."""
-    if problems := problem_details_problems(response):
-        raise fail(
-            "ERR-PROBLEM",
-            summary,
-            expected="application/problem+json with 'status' equal to the response status and a 'title'",
-            received="; ".join(problems),
-            response=response,
-        )
+    _verify_no_problems(
+        _problem_details_problems(response),
+        "ERR-PROBLEM",
+        "application/problem+json with 'status' equal to the response status and a 'title'",
+        response,
+        summary,
+    )
 
 
-def verify_bearer_challenge(response: httpx.Response, summary: str) -> None:
+def verify_bearer_challenge(response: httpx.Response, summary: str | None = None) -> None:
     """AUTH-CHALLENGE: a 401 names the Bearer scheme in WWW-Authenticate (RFC 6750 §3)."""
     challenges = response.headers.get_list("www-authenticate")
     if not any(_BEARER_CHALLENGE.search(value) for value in challenges):
@@ -241,7 +232,9 @@ def verify_bearer_challenge(response: httpx.Response, summary: str) -> None:
         )
 
 
-def verify_unchanged(api: Any, before: Mapping[str, Any], requirement: str | Collection[str], summary: str) -> None:
+def verify_unchanged(
+    api: ApiClient, before: Mapping[str, Any], requirement: Requirement, summary: str | None = None
+) -> None:
     """The stored item still reads back exactly as `before` (a refused write changed nothing)."""
     response = api.get(item_path(before["id"]))
     if response.status_code != 200:
@@ -252,7 +245,7 @@ def verify_unchanged(api: Any, before: Mapping[str, Any], requirement: str | Col
             received=f"status {describe_status(response)}",
             response=response,
         )
-    after = parse_json(response, requirement, summary)
+    after = _parse_json(response, requirement, summary)
     changed = [
         name
         for name in ITEM_MEMBERS
@@ -264,15 +257,47 @@ def verify_unchanged(api: Any, before: Mapping[str, Any], requirement: str | Col
         )
 
 
-def verify_not_created(items: Any, name: str, requirement: str | Collection[str], summary: str) -> None:
-    """No item named `name` appeared. New items take the highest ids, so the tail of the list is searched."""
-    total = items.total()
-    page = items.page(limit=100, offset=max(0, total - 100))
-    found = [entry for entry in page["items"] if isinstance(entry, dict) and entry.get("name") == name]
+def verify_refused(
+    api: ApiClient, before: Mapping[str, Any], response: httpx.Response, status: int, requirement: Requirement
+) -> None:
+    """A write to the item `before` is refused with `status`, and changes nothing."""
+    verify_status(response, status, requirement)
+    verify_unchanged(api, before, requirement, f"item {before['id']} after a refused {response.request.method}")
+
+
+def verify_not_created(items: Items, name: str, requirement: Requirement) -> None:
+    """No item named `name` appeared after a refused create: new items take the highest ids, so the newest are
+    searched."""
+    found = [entry for entry in items.tail().entries if isinstance(entry, dict) and entry.get("name") == name]
     if found:
         raise fail(
             requirement,
-            summary,
+            "the list after a refused POST",
             expected=f"no item named {name!r} stored",
             received=f"item {found[0].get('id')} was stored: {found[0]}",
         )
+
+
+def verify_distinct_ids(ids: Sequence[Any], requirement: Requirement, summary: str) -> None:
+    """Items created by this run never share an id."""
+    if repeated := sorted({item_id for item_id in ids if ids.count(item_id) > 1}):
+        raise fail(
+            requirement, summary, expected=f"{len(ids)} distinct ids", received=f"ids {list(ids)}; repeated: {repeated}"
+        )
+
+
+def verify_listed(tail: Tail, ids: Collection[int], requirement: Requirement, summary: str) -> None:
+    """Every one of `ids` is among the newest items of the list."""
+    if missing := sorted(set(ids) - tail.ids):
+        raise fail(
+            requirement,
+            summary,
+            expected=f"ids {sorted(ids)} listed",
+            received=f"missing {missing}; listed from offset {tail.offset}: ids {sorted(tail.ids)}",
+        )
+
+
+def verify_total_change(before: Tail, after: Tail, change: int, requirement: Requirement, summary: str) -> None:
+    """`total` moved by exactly `change` between two quiet reads of the list."""
+    if after.total != before.total + change:
+        raise fail(requirement, summary, expected=f"total {before.total + change}", received=f"total {after.total}")

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+import httpx
 import pytest
 
+from conformance.client import NoResponse
 from conformance.exchange import Exchange
+from conformance.redaction import Redactor
+from conformance.results import Outcome
 
 
 @dataclass
@@ -55,17 +60,9 @@ class ContractViolation(AssertionError):
         return tuple(dict.fromkeys(rid for violation in self.violations for rid in violation.requirements))
 
 
-def violated(
-    requirement: str | Sequence[str],
-    summary: str,
-    *,
-    expected: str,
-    received: str,
-    exchange: Exchange | None = None,
-    notes: Sequence[str] = (),
-) -> ContractViolation:
-    requirements = (requirement,) if isinstance(requirement, str) else tuple(requirement)
-    return ContractViolation([Violation(requirements, summary, expected, received, exchange, list(notes))])
+def request_line(response: httpx.Response) -> str:
+    """`METHOD /path?query` of the request `response` answers: the default summary of what went wrong."""
+    return f"{response.request.method} {response.request.url.raw_path.decode('ascii')}"
 
 
 def blocked(reason: str) -> pytest.skip.Exception:
@@ -74,3 +71,39 @@ def blocked(reason: str) -> pytest.skip.Exception:
     The requirement that the precondition depends on is judged by its own tests.
     """
     return pytest.skip.Exception(f"precondition failed: {reason}", _use_item_location=True)
+
+
+def _leaves(error: BaseException) -> list[BaseException]:
+    """The exceptions inside a group (Hypothesis reports several distinct failures as one)."""
+    if isinstance(error, BaseExceptionGroup):
+        return [leaf for inner in error.exceptions for leaf in _leaves(inner)]
+    return [error]
+
+
+def failure_detail(cited: tuple[str, ...], error: BaseException, redactor: Redactor) -> dict[str, Any]:
+    """How a failed test is judged: its violations name requirements; any other assertion (a request that
+    got no response, say) fails every requirement the test cites; anything else is the suite's own error."""
+    leaves = _leaves(error)
+    if not all(isinstance(leaf, AssertionError) for leaf in leaves):
+        message = redactor.text(f"the suite raised {type(error).__name__}: {error}")
+        return {"outcome": Outcome.ERROR.value, "failed": [], "message": message, "violations": []}
+    violations: list[dict[str, Any]] = []
+    for leaf in leaves:
+        if isinstance(leaf, ContractViolation):
+            violations += [violation.to_dict() for violation in leaf.violations]
+        else:
+            text = redactor.text(str(leaf))
+            exchange = leaf.exchange.to_dict() if isinstance(leaf, NoResponse) else None
+            violations.append(
+                {
+                    "requirements": list(cited),
+                    "summary": text.split("\n", 1)[0],
+                    "expected": "",
+                    "received": text,
+                    "notes": [],
+                    "exchange": exchange,
+                }
+            )
+    failed = list(dict.fromkeys(rid for violation in violations for rid in violation["requirements"]))
+    message = redactor.text("\n\n".join(str(leaf) for leaf in leaves))
+    return {"outcome": Outcome.FAILED.value, "failed": failed, "message": message, "violations": violations}

@@ -1,4 +1,5 @@
-"""The published contract: the OpenAPI document and the requirement catalog, as package data."""
+"""The published contract: the OpenAPI document, the requirement catalog and the contract document for
+readers (generated from both by `conformance contract`), as package data."""
 
 from pathlib import Path
 
@@ -6,3 +7,5 @@ HERE = Path(__file__).resolve().parent
 OPENAPI = HERE / "openapi.json"
 REQUIREMENTS = HERE / "requirements.toml"
 REPORT_SCHEMA = HERE / "conformance-report.schema.json"
+CONTRACT_MD = HERE / "contract.md"
+CONTRACT_HTML = HERE / "contract.html"

@@ -8,9 +8,15 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from conformance.client import ITEMS, ApiClient, item_path
-from conformance.items import QUIET_ATTEMPTS, Items, tail_snapshot
-from conformance.verify import fail, verify_item_response, verify_members, verify_status
-from conformance.violations import blocked
+from conformance.items import NEWEST_WITH_ROOM, Items, quiet_attempts
+from conformance.verify import (
+    fail,
+    verify_item_response,
+    verify_listed,
+    verify_status,
+    verify_stored,
+    verify_total_change,
+)
 
 VALID_BODIES: dict[str, dict[str, Any]] = {
     "without-description": {"price": 9.99},
@@ -24,18 +30,14 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
 def test_a_valid_create_gets_201_with_the_item(api: ApiClient, items: Items, members: dict[str, Any]) -> None:
     """CREATE-201: a valid ItemCreate gets 201 with the created Item; an absent description is stored as null."""
     body = items.body(**members)
-    response = api.post(ITEMS, body=body)
-    created = verify_item_response(response, 201, "CREATE-201", "POST /items with a valid body")
-    verify_members(response, created, {"description": None, **body}, "CREATE-201", "the 201 body of POST /items")
+    verify_item_response(api.post(ITEMS, body=body), 201, "CREATE-201", members={"description": None, **body})
 
 
 @pytest.mark.requirement("CREATE-READBACK")
 def test_a_created_item_can_be_read_by_id(api: ApiClient, items: Items) -> None:
     """CREATE-READBACK: the created Item is then returned by GET /items/{id}."""
     created = items.create(items.body(description="read me back"))
-    response = api.get(item_path(created["id"]))
-    read = verify_item_response(response, 200, "CREATE-READBACK", f"GET /items/{created['id']} after creating it")
-    verify_members(response, read, created, "CREATE-READBACK", f"GET /items/{created['id']} after creating it")
+    verify_stored(api, created["id"], created, "CREATE-READBACK", read_requirement="CREATE-READBACK")
 
 
 @pytest.mark.requirement("CREATE-READBACK")
@@ -45,41 +47,27 @@ def test_a_created_item_is_listed_and_the_total_grows_by_one(items: Items) -> No
     Judged only on a quiet measurement: the tail of the list before and after differs by nothing
     but this create; when other clients write meanwhile, it is measured again.
     """
-    for _ in range(QUIET_ATTEMPTS):
-        before = tail_snapshot(items)
+    for _ in quiet_attempts():
+        before = items.tail(NEWEST_WITH_ROOM)
         created = items.create()
-        after = tail_snapshot(items, offset=before.offset)
+        after = items.tail(offset=before.offset)
         if after.ids - {created["id"]} != before.ids:
             continue  # another client wrote meanwhile
-        if created["id"] not in after.ids:
-            raise fail(
-                "CREATE-READBACK",
-                f"the list after creating item {created['id']}",
-                expected=f"item {created['id']} listed",
-                received=f"ids {sorted(after.ids)}",
-            )
-        if after.total != before.total + 1:
-            raise fail(
-                "CREATE-READBACK",
-                "total after one create",
-                expected=f"total {before.total + 1}",
-                received=f"total {after.total}",
-            )
+        verify_listed(after, [created["id"]], "CREATE-READBACK", f"the list after creating item {created['id']}")
+        verify_total_change(before, after, +1, "CREATE-READBACK", "total after one create")
         return
-    raise blocked(f"other clients kept writing: no quiet moment in {QUIET_ATTEMPTS} attempts")
 
 
 @pytest.mark.requirement("CREATE-LOCATION")
 def test_the_201_has_a_location_resolving_to_the_item(api: ApiClient, items: Items) -> None:
     """CREATE-LOCATION: the 201 carries a Location header that resolves to /items/{id}."""
     response = api.post(ITEMS, body=items.body())
-    created = verify_item_response(response, 201, "CREATE-201", "POST /items")
+    created = verify_item_response(response, 201, "CREATE-201")
     location = response.headers.get("location")
     expected_path = item_path(created["id"])
     if location is None:
         raise fail(
             "CREATE-LOCATION",
-            "the 201 to POST /items",
             expected=f"a Location header for {expected_path}",
             received="no Location header",
             response=response,
@@ -88,10 +76,8 @@ def test_the_201_has_a_location_resolving_to_the_item(api: ApiClient, items: Ite
     if resolved.path.rstrip("/") != expected_path:
         raise fail(
             "CREATE-LOCATION",
-            "the 201 to POST /items",
             expected=f"Location resolving to {expected_path}",
             received=f"Location: {location}",
             response=response,
         )
-    read = api.get(expected_path)
-    verify_status(read, 200, "CREATE-LOCATION", f"GET of the Location {location}")
+    verify_status(api.get(expected_path), 200, "CREATE-LOCATION", f"GET of the Location {location}")

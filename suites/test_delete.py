@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conformance.client import ApiClient, item_path
-from conformance.items import QUIET_ATTEMPTS, Items, tail_snapshot
-from conformance.verify import fail, verify_status
-from conformance.violations import blocked
+from conformance.items import NEWEST_WITH_ROOM, Items, quiet_attempts
+from conformance.verify import fail, verify_status, verify_total_change
 
 
 @pytest.mark.requirement("DELETE-204")
@@ -15,11 +14,10 @@ def test_delete_of_an_existing_item_answers_204_with_an_empty_body(api: ApiClien
     """DELETE-204: an existing id gets 204 with an empty body."""
     item = items.create()
     response = api.delete(item_path(item["id"]))
-    verify_status(response, 204, "DELETE-204", "DELETE of an existing item")
+    verify_status(response, 204, "DELETE-204")
     if response.content:
         raise fail(
             "DELETE-204",
-            "DELETE of an existing item",
             expected="an empty body",
             received=f"{len(response.content)} bytes of body",
             response=response,
@@ -28,13 +26,11 @@ def test_delete_of_an_existing_item_answers_204_with_an_empty_body(api: ApiClien
 
 @pytest.mark.requirement("DELETE-GONE")
 @pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE"])
-def test_a_deleted_item_answers_404_to_every_item_method(api: ApiClient, items: Items, method: str) -> None:
+def test_a_deleted_item_answers_404_to_every_item_method(items: Items, method: str) -> None:
     """DELETE-GONE: afterwards GET, PUT, PATCH and DELETE of that id get 404."""
     item = items.create()
     items.delete(item["id"])
-    body = {"GET": None, "PUT": items.body(), "PATCH": {"price": 1.5}, "DELETE": None}[method]
-    kwargs = {"body": body} if body is not None else {}
-    response = api.request(method, item_path(item["id"]), auth=method != "GET", **kwargs)
+    response = items.send(method, item_path(item["id"]), auth=method != "GET")
     verify_status(response, 404, "DELETE-GONE", f"{method} of item {item['id']} after it was deleted")
 
 
@@ -45,11 +41,11 @@ def test_a_deleted_item_leaves_the_list_and_its_total(items: Items) -> None:
     Judged only on a quiet measurement: the tail of the list before and after differs by nothing
     but this delete; when other clients write meanwhile, it is measured again.
     """
-    for _ in range(QUIET_ATTEMPTS):
+    for _ in quiet_attempts():
         item = items.create()
-        before = tail_snapshot(items)
+        before = items.tail(NEWEST_WITH_ROOM)
         items.delete(item["id"])
-        after = tail_snapshot(items, offset=before.offset)
+        after = items.tail(offset=before.offset)
         if after.ids | {item["id"]} != before.ids:
             if item["id"] in after.ids and after.ids == before.ids:
                 raise fail(
@@ -59,15 +55,8 @@ def test_a_deleted_item_leaves_the_list_and_its_total(items: Items) -> None:
                     received="it is still listed",
                 )
             continue  # another client wrote meanwhile
-        if after.total != before.total - 1:
-            raise fail(
-                "DELETE-GONE",
-                f"total after deleting item {item['id']}",
-                expected=f"total {before.total - 1}",
-                received=f"total {after.total}",
-            )
+        verify_total_change(before, after, -1, "DELETE-GONE", f"total after deleting item {item['id']}")
         return
-    raise blocked(f"other clients kept writing: no quiet moment in {QUIET_ATTEMPTS} attempts")
 
 
 @pytest.mark.requirement("DELETE-404")

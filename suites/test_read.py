@@ -6,16 +6,14 @@ import pytest
 
 from conformance.client import ApiClient, item_path
 from conformance.items import Items
-from conformance.verify import verify_error_body, verify_item_response, verify_members, verify_status
+from conformance.verify import verify_error_body, verify_status, verify_stored
 
 
 @pytest.mark.requirement("READ-200")
 def test_an_existing_id_gets_200_with_the_item(api: ApiClient, items: Items) -> None:
     """READ-200: an existing id gets 200 with the Item."""
     created = items.create(items.body(description="to read"))
-    response = api.get(item_path(created["id"]))
-    read = verify_item_response(response, 200, "READ-200", f"GET /items/{created['id']}")
-    verify_members(response, read, created, "READ-200", f"GET /items/{created['id']}")
+    verify_stored(api, created["id"], created, "READ-200")
 
 
 @pytest.mark.requirement("READ-404")
@@ -24,7 +22,7 @@ def test_an_id_never_created_gets_404(api: ApiClient, items: Items) -> None:
     missing = items.absent_id()
     response = api.get(item_path(missing))
     verify_status(response, 404, "READ-404", f"GET /items/{missing} (never created)")
-    verify_error_body(response, f"the 404 to GET /items/{missing}")
+    verify_error_body(response)
 
 
 @pytest.mark.requirement("READ-404")

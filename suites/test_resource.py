@@ -8,7 +8,14 @@ import pytest
 
 from conformance.client import ITEMS, ApiClient, item_path
 from conformance.items import Items
-from conformance.verify import fail, verify_item, verify_item_response, verify_json_success, verify_members
+from conformance.verify import (
+    fail,
+    verify_distinct_ids,
+    verify_item,
+    verify_item_response,
+    verify_json_success,
+    verify_stored,
+)
 
 ROUND_TRIPS: dict[str, dict[str, Any]] = {
     "ascii": {"name": "Plain name", "price": 12.5, "description": "A plain description."},
@@ -29,8 +36,7 @@ ROUND_TRIPS: dict[str, dict[str, Any]] = {
 @pytest.mark.requirement("ITEM-SHAPE")
 def test_a_created_item_has_exactly_the_four_members(api: ApiClient, items: Items) -> None:
     """ITEM-SHAPE: every Item the server returns has exactly id, name, price and description."""
-    response = api.post(ITEMS, body=items.body(description="shape"))
-    verify_item_response(response, 201, "CREATE-201", "POST /items with a valid body")
+    verify_item_response(api.post(ITEMS, body=items.body(description="shape")), 201, "CREATE-201")
 
 
 @pytest.mark.requirement("ITEM-SHAPE")
@@ -38,28 +44,24 @@ def test_every_listed_item_has_the_item_shape(api: ApiClient, items: Items) -> N
     """ITEM-SHAPE: items in a list page are Items too, whoever created them."""
     items.create()
     response = api.get(ITEMS, params={"limit": 100})
-    page = verify_json_success(response, "GET /items?limit=100")
+    page = verify_json_success(response)
     listed = page.get("items") if isinstance(page, dict) else None
     if not isinstance(listed, list):
-        raise fail(
-            "LIST-200", "GET /items?limit=100", expected="an 'items' array", received=str(page)[:200], response=response
-        )
+        raise fail("LIST-200", expected="an 'items' array", received=str(page)[:200], response=response)
     for entry in listed:
         verify_item(response, entry, "an item in GET /items?limit=100")
 
 
 @pytest.mark.requirement("ITEM-ROUNDTRIP")
 @pytest.mark.parametrize("members", ROUND_TRIPS.values(), ids=ROUND_TRIPS.keys())
-def test_values_come_back_exactly_as_sent(api: ApiClient, items: Items, members: dict[str, Any]) -> None:
+def test_values_come_back_exactly_as_sent(api: ApiClient, members: dict[str, Any]) -> None:
     """ITEM-ROUNDTRIP: strings come back exactly as sent (no trimming, case change or normalisation),
     numbers numerically equal, in the 201 and when read back."""
     sent = {"description": None, **members}
-    response = api.post(ITEMS, body=members)
-    created = verify_item_response(response, 201, "CREATE-201", "POST /items")
-    verify_members(response, created, sent, "ITEM-ROUNDTRIP", "the 201 body of POST /items")
-    response = api.get(item_path(created["id"]))
-    read = verify_item_response(response, 200, "READ-200", f"GET /items/{created['id']}")
-    verify_members(response, read, sent, "ITEM-ROUNDTRIP", f"GET /items/{created['id']} after creating it")
+    created = verify_item_response(
+        api.post(ITEMS, body=members), 201, "CREATE-201", members=sent, members_requirement="ITEM-ROUNDTRIP"
+    )
+    verify_stored(api, created["id"], sent, "ITEM-ROUNDTRIP")
 
 
 @pytest.mark.requirement("ITEM-ROUNDTRIP")
@@ -68,38 +70,17 @@ def test_values_written_by_put_and_patch_come_back_exactly(api: ApiClient, items
     item = items.create()
     replaced = {"name": " Ωmega 𝄞 ", "price": 0.5, "description": "tab\there"}
     response = api.put(item_path(item["id"]), body=replaced)
-    verify_members(
-        response,
-        verify_item_response(response, 200, "REPLACE-200", "PUT"),
-        replaced,
-        "ITEM-ROUNDTRIP",
-        "the 200 body of PUT",
-    )
+    verify_item_response(response, 200, "REPLACE-200", members=replaced, members_requirement="ITEM-ROUNDTRIP")
     patched = {"description": "  ünïcode 😀  "}
     response = api.patch(item_path(item["id"]), body=patched)
-    verify_members(
-        response,
-        verify_item_response(response, 200, "UPDATE-200", "PATCH"),
-        patched,
-        "ITEM-ROUNDTRIP",
-        "the 200 body of PATCH",
-    )
-    response = api.get(item_path(item["id"]))
-    verify_members(
-        response,
-        verify_item_response(response, 200, "READ-200", "GET"),
-        {**replaced, **patched},
-        "ITEM-ROUNDTRIP",
-        "GET after PUT and PATCH",
-    )
+    verify_item_response(response, 200, "UPDATE-200", members=patched, members_requirement="ITEM-ROUNDTRIP")
+    verify_stored(api, item["id"], {**replaced, **patched}, "ITEM-ROUNDTRIP")
 
 
 @pytest.mark.requirement("ITEM-ID-UNIQUE")
 def test_ids_are_unique_across_creates(items: Items) -> None:
     """ITEM-ID-UNIQUE: ids are unique while the server runs."""
-    ids = [items.create()["id"] for _ in range(5)]
-    if len(set(ids)) != len(ids):
-        raise fail("ITEM-ID-UNIQUE", "five creates in a row", expected="five distinct ids", received=f"ids {ids}")
+    verify_distinct_ids([items.create()["id"] for _ in range(5)], "ITEM-ID-UNIQUE", "five creates in a row")
 
 
 @pytest.mark.requirement("ITEM-ID-UNIQUE")

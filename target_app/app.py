@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
 
 from litestar import Litestar
 from litestar.datastructures import State
@@ -13,23 +11,14 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from target_app.auth import BearerAuth, tokens_from_env
-from target_app.errors import EXCEPTION_HANDLERS, problem_for_every_error
+from target_app.errors import problem_for_every_error
 from target_app.openapi import ContractJsonPlugin
+from target_app.parts import AppParts
 from target_app.routes import ItemController, answer_options
 from target_app.store import ItemStore
 
 TITLE = "Items API"
 CONTRACT_VERSION = "1.0.0"
-
-
-@dataclass
-class AppParts:
-    """The seams of the app. Faults (target_app/faults.py) swap one of them; the clean app never looks."""
-
-    store: ItemStore
-    auth: BearerAuth
-    exception_handlers: dict[Any, Any] = field(default_factory=lambda: dict(EXCEPTION_HANDLERS))
-    middleware: list[Any] = field(default_factory=list)
 
 
 def create_app(tokens: Iterable[str] | None = None, faults: Iterable[str] = ()) -> Litestar:

@@ -3,6 +3,9 @@
 Each fault swaps one seam of the app (the store, the authenticator, an error handler) or wraps it
 in ASGI middleware that bends requests or responses the way a buggy server would, and names the
 requirements it violates. The clean app never imports this module unless a fault is asked for.
+A fault registers with @fault on its `inject(parts)`; one that is only a store subclass, a response
+edit or a change of JSON request bodies registers that itself with @store_fault, @response_fault or
+@body_fault.
 
     create_app(faults=["list-offset-off-by-one"])      python -m target_app --fault NAME
 """
@@ -14,7 +17,8 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlencode
 
 from litestar import Request, Response
 from litestar.connection import ASGIConnection
@@ -22,11 +26,14 @@ from litestar.exceptions import HTTPException, NotFoundException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from target_app.app import AppParts
 from target_app.auth import BearerAuth
 from target_app.errors import MalformedBody, UnprocessableBody, http_exception_to_problem, problem_response
 from target_app.models import FieldError, Item, ItemCreate, ItemPatch
+from target_app.parts import AppParts
 from target_app.store import ItemStore
+
+Inject = Callable[[AppParts], None]
+Part = TypeVar("Part")
 
 
 @dataclass(frozen=True)
@@ -34,15 +41,30 @@ class Fault:
     name: str
     violates: tuple[str, ...]
     description: str
-    inject: Callable[[AppParts], None]
+    inject: Inject
 
 
 FAULTS: dict[str, Fault] = {}
 
 
-def fault(name: str, violates: tuple[str, ...], description: str) -> Callable[[Callable[[AppParts], None]], None]:
-    def register(inject: Callable[[AppParts], None]) -> None:
+def fault(name: str, violates: tuple[str, ...], description: str) -> Callable[[Inject], Inject]:
+    """Registers the decorated `inject(parts)` under `name` and returns it unchanged."""
+
+    def register(inject: Inject) -> Inject:
         FAULTS[name] = Fault(name, violates, description, inject)
+        return inject
+
+    return register
+
+
+def _installed_by(
+    install: Callable[[AppParts, Part], None], name: str, violates: tuple[str, ...], description: str
+) -> Callable[[Part], Part]:
+    """A decorator registering the fault `install(parts, decorated)`; it returns what it decorates unchanged."""
+
+    def register(part: Part) -> Part:
+        fault(name, violates, description)(lambda parts: install(parts, part))
+        return part
 
     return register
 
@@ -65,10 +87,6 @@ def _is(scope: Scope, method: str, path: str = "item") -> bool:
     """Whether the request is `method` on the collection (`path="/items"`) or on an item."""
     matches = ITEM_PATH.match(scope["path"]) if path == "item" else scope["path"].rstrip("/") == path
     return scope.get("method") == method and bool(matches)
-
-
-def _header(headers: Headers, name: bytes) -> bytes | None:
-    return next((value for key, value in headers if key.lower() == name), None)
 
 
 def _without(headers: Headers, *names: bytes) -> Headers:
@@ -113,6 +131,11 @@ def edit_responses(parts: AppParts, edit: ResponseEdit) -> None:
     parts.middleware.append(middleware)
 
 
+def response_fault(name: str, violates: tuple[str, ...], description: str) -> Callable[[ResponseEdit], ResponseEdit]:
+    """For a fault that only edits responses: the decorated function is the edit."""
+    return _installed_by(edit_responses, name, violates, description)
+
+
 def edit_requests(parts: AppParts, edit: Callable[[Scope, bytes], bytes | Response | None]) -> None:
     """Reads every request body first; `edit` may return a new body, or a response to answer with at once."""
 
@@ -142,20 +165,42 @@ def edit_requests(parts: AppParts, edit: Callable[[Scope, bytes], bytes | Respon
     parts.middleware.append(middleware)
 
 
-def edit_json_body(scope: Scope, body: bytes, change: Callable[[dict[str, Any]], None]) -> bytes | None:
-    """Applies `change` to a JSON-object request body; anything else passes untouched."""
-    try:
-        document = json.loads(body)
-    except ValueError:
-        return None
-    if not isinstance(document, dict):
-        return None
-    change(document)
-    return json.dumps(document, ensure_ascii=False).encode()
+DocumentChange = Callable[[dict[str, Any]], None]
 
 
-def _store(parts: AppParts, store_class: type[ItemStore]) -> None:
+def edit_json_bodies(parts: AppParts, change: DocumentChange, method: str | None = None) -> None:
+    """Applies `change` to every JSON-object request body (only those of `method` on an item, when given);
+    anything else, an empty body included, passes untouched."""
+
+    def edit(scope: Scope, body: bytes) -> bytes | None:
+        if method is not None and not _is(scope, method):
+            return None
+        try:
+            document = json.loads(body)
+        except ValueError:
+            return None
+        if not isinstance(document, dict):
+            return None
+        change(document)
+        return json.dumps(document, ensure_ascii=False).encode()
+
+    edit_requests(parts, edit)
+
+
+def body_fault(
+    name: str, violates: tuple[str, ...], description: str, method: str | None = None
+) -> Callable[[DocumentChange], DocumentChange]:
+    """For a fault that only bends JSON request bodies: the decorated function changes each document."""
+    return _installed_by(lambda parts, change: edit_json_bodies(parts, change, method), name, violates, description)
+
+
+def _swap_store(parts: AppParts, store_class: type[ItemStore]) -> None:
     parts.store = store_class()
+
+
+def store_fault(name: str, violates: tuple[str, ...], description: str) -> Callable[[type[ItemStore]], type[ItemStore]]:
+    """For a buggy store: the decorated ItemStore subclass replaces the clean one."""
+    return _installed_by(_swap_store, name, violates, description)
 
 
 class _Wrapped(BearerAuth):
@@ -179,14 +224,11 @@ def _auth(parts: AppParts, decide: Callable[[BearerAuth, str | None], bool]) -> 
 # --- §1 The resource ------------------------------------------------------------------------------
 
 
-@fault("trims-strings", ("ITEM-ROUNDTRIP",), "names and descriptions are stored with surrounding spaces trimmed")
-def _trims_strings(parts: AppParts) -> None:
-    def trim(document: dict[str, Any]) -> None:
-        for member in ("name", "description"):
-            if isinstance(document.get(member), str) and document[member].strip():
-                document[member] = document[member].strip()
-
-    edit_requests(parts, lambda scope, body: edit_json_body(scope, body, trim) if body else None)
+@body_fault("trims-strings", ("ITEM-ROUNDTRIP",), "names and descriptions are stored with surrounding spaces trimmed")
+def _trims_strings(document: dict[str, Any]) -> None:
+    for member in ("name", "description"):
+        if isinstance(document.get(member), str) and document[member].strip():
+            document[member] = document[member].strip()
 
 
 @fault(
@@ -199,6 +241,9 @@ def _astral_plane_500(parts: AppParts) -> None:
     edit_requests(parts, lambda scope, body: problem_response(500, "crash") if astral.search(body) else None)
 
 
+@store_fault(
+    "name-100-chars-500", ("GEN-NO-5XX", "CREATE-201"), "a name of exactly 100 characters crashes the insert: 500"
+)
 class _NameLimitCrash(ItemStore):
     async def create(self, data: ItemCreate) -> Item:
         if len(data.name) == 100:
@@ -206,12 +251,7 @@ class _NameLimitCrash(ItemStore):
         return await super().create(data)
 
 
-@fault("name-100-chars-500", ("GEN-NO-5XX", "CREATE-201"), "a name of exactly 100 characters crashes the insert: 500")
-def _name_100_chars_500(parts: AppParts) -> None:
-    _store(parts, _NameLimitCrash)
-
-
-def _edit_items(change: Callable[[dict[str, Any]], None]) -> ResponseEdit:
+def _edit_items(change: DocumentChange) -> ResponseEdit:
     def edit(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
         if status not in (200, 201) or not scope["path"].startswith("/items"):
             return status, headers, body
@@ -233,15 +273,13 @@ def _price_as_string(parts: AppParts) -> None:
     edit_responses(parts, _edit_items(lambda item: item.update(price=str(item["price"]))))
 
 
+@store_fault(
+    "ids-from-max-plus-one", ("ITEM-ID-UNIQUE",), "ids are max(id) + 1, so the highest id is reused after delete"
+)
 class _MaxPlusOne(ItemStore):
     async def create(self, data: ItemCreate) -> Item:
         self._last_id = max(self._items, default=0)
         return await super().create(data)
-
-
-@fault("ids-from-max-plus-one", ("ITEM-ID-UNIQUE",), "ids are max(id) + 1, so the highest id is reused after delete")
-def _ids_from_max_plus_one(parts: AppParts) -> None:
-    _store(parts, _MaxPlusOne)
 
 
 # --- §2 Authentication ----------------------------------------------------------------------------
@@ -327,61 +365,49 @@ def _auth_on_reads(parts: AppParts) -> None:
     edit_requests(parts, guard_reads)
 
 
-@fault("auth-no-challenge", ("AUTH-CHALLENGE",), "401 answers carry no WWW-Authenticate header")
-def _auth_no_challenge(parts: AppParts) -> None:
-    edit_responses(parts, lambda scope, status, headers, body: (status, _without(headers, b"www-authenticate"), body))
+@response_fault("auth-no-challenge", ("AUTH-CHALLENGE",), "401 answers carry no WWW-Authenticate header")
+def _auth_no_challenge(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    return status, _without(headers, b"www-authenticate"), body
 
 
 # --- §3.1 List ------------------------------------------------------------------------------------
 
 
+@store_fault("list-offset-off-by-one", ("LIST-WINDOW",), "the page starts one item after `offset`")
 class _OffsetOffByOne(ItemStore):
     async def page(self, offset: int, limit: int) -> tuple[list[Item], int]:
         return await super().page(offset + 1, limit)
 
 
-@fault("list-offset-off-by-one", ("LIST-WINDOW",), "the page starts one item after `offset`")
-def _list_offset_off_by_one(parts: AppParts) -> None:
-    _store(parts, _OffsetOffByOne)
-
-
+@store_fault("list-total-counts-page", ("LIST-TOTAL",), "`total` is the size of the page, not of the collection")
 class _TotalCountsPage(ItemStore):
     async def page(self, offset: int, limit: int) -> tuple[list[Item], int]:
         items, _ = await super().page(offset, limit)
         return items, len(items)
 
 
-@fault("list-total-counts-page", ("LIST-TOTAL",), "`total` is the size of the page, not of the collection")
-def _list_total_counts_page(parts: AppParts) -> None:
-    _store(parts, _TotalCountsPage)
-
-
+@store_fault("list-newest-first", ("LIST-ORDER",), "items are listed newest first (descending ids)")
 class _NewestFirst(ItemStore):
     async def page(self, offset: int, limit: int) -> tuple[list[Item], int]:
         items, total = await super().page(0, len(self._items))
         return items[::-1][offset : offset + limit], total
 
 
-@fault("list-newest-first", ("LIST-ORDER",), "items are listed newest first (descending ids)")
-def _list_newest_first(parts: AppParts) -> None:
-    _store(parts, _NewestFirst)
+def edit_list_queries(parts: AppParts, change: Callable[[dict[str, str]], None]) -> None:
+    """Lets `change` edit the query parameters of every GET /items before the app reads them."""
 
+    def edit(scope: Scope, body: bytes) -> None:
+        if _is(scope, "GET", "/items"):
+            query = dict(parse_qsl(scope["query_string"].decode(), keep_blank_values=True))
+            change(query)
+            scope["query_string"] = urlencode(query).encode()
 
-def _with_query(scope: Scope, change: Callable[[dict[str, str]], None]) -> None:
-    query = dict(
-        pair.split("=", 1) if "=" in pair else (pair, "") for pair in scope["query_string"].decode().split("&") if pair
-    )
-    change(query)
-    scope["query_string"] = "&".join(f"{key}={value}" for key, value in query.items()).encode()
+    edit_requests(parts, edit)
 
 
 @fault("list-default-limit-20", ("LIST-DEFAULTS",), "without `limit`, pages hold 20 items instead of 10")
 def _list_default_limit_20(parts: AppParts) -> None:
-    def default(scope: Scope, body: bytes) -> None:
-        if _is(scope, "GET", "/items"):
-            _with_query(scope, lambda query: query.setdefault("limit", "20"))
-
-    edit_requests(parts, default)
+    edit_list_queries(parts, lambda query: query.setdefault("limit", "20"))
 
 
 @fault("list-params-clamped", ("LIST-PARAMS-400",), "an out-of-range limit or offset is clamped instead of refused")
@@ -391,26 +417,22 @@ def _list_params_clamped(parts: AppParts) -> None:
             if re.fullmatch(r"-?\d+", query.get(name, "x")):
                 query[name] = str(min(max(int(query[name]), low), high))
 
-    edit_requests(parts, lambda scope, body: _with_query(scope, clamp) if _is(scope, "GET", "/items") else None)
+    edit_list_queries(parts, clamp)
 
 
-@fault("list-params-422", ("LIST-PARAMS-400", "GEN-DOCUMENTED"), "a bad limit or offset gets 422 instead of 400")
-def _list_params_422(parts: AppParts) -> None:
-    def relabel(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
-        return (422 if status == 400 and _is(scope, "GET", "/items") else status), headers, body
+@response_fault(
+    "list-params-422", ("LIST-PARAMS-400", "GEN-DOCUMENTED"), "a bad limit or offset gets 422 instead of 400"
+)
+def _list_params_422(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    return (422 if status == 400 and _is(scope, "GET", "/items") else status), headers, body
 
-    edit_responses(parts, relabel)
 
-
-@fault("list-items-renamed", ("LIST-200",), "the page holds its items under 'data' instead of 'items'")
-def _list_items_renamed(parts: AppParts) -> None:
-    def rename(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
-        if status != 200 or not _is(scope, "GET", "/items"):
-            return status, headers, body
-        page = json.loads(body)
-        return _json_response(200, headers, {"data": page["items"], "total": page["total"]})
-
-    edit_responses(parts, rename)
+@response_fault("list-items-renamed", ("LIST-200",), "the page holds its items under 'data' instead of 'items'")
+def _list_items_renamed(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    if status != 200 or not _is(scope, "GET", "/items"):
+        return status, headers, body
+    page = json.loads(body)
+    return _json_response(200, headers, {"data": page["items"], "total": page["total"]})
 
 
 # --- §3.2 Create ----------------------------------------------------------------------------------
@@ -430,21 +452,17 @@ def _create_200(parts: AppParts) -> None:
     edit_responses(parts, _restatus("POST", "/items", 201, 200))
 
 
-@fault("create-no-location", ("CREATE-LOCATION",), "the 201 has no Location header")
-def _create_no_location(parts: AppParts) -> None:
-    edit_responses(parts, lambda scope, status, headers, body: (status, _without(headers, b"location"), body))
+@response_fault("create-no-location", ("CREATE-LOCATION",), "the 201 has no Location header")
+def _create_no_location(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    return status, _without(headers, b"location"), body
 
 
+@store_fault("create-not-stored", ("CREATE-READBACK",), "a create answers 201 but the item is never stored")
 class _CreateNotStored(ItemStore):
     async def create(self, data: ItemCreate) -> Item:
         item = await super().create(data)
         await super().delete(item.id)  # e.g. a transaction never committed
         return item
-
-
-@fault("create-not-stored", ("CREATE-READBACK",), "a create answers 201 but the item is never stored")
-def _create_not_stored(parts: AppParts) -> None:
-    _store(parts, _CreateNotStored)
 
 
 # --- §3.3 Read ------------------------------------------------------------------------------------
@@ -455,20 +473,17 @@ def _read_missing_200_null(parts: AppParts) -> None:
     edit_responses(parts, _restatus("GET", "item", 404, 200, b"null"))
 
 
+@store_fault("read-drops-description", ("READ-200",), "GET /items/{id} returns the item without its description")
 class _ReadDropsDescription(ItemStore):
     async def get(self, item_id: int) -> Item | None:
         item = await super().get(item_id)
         return item.model_copy(update={"description": None}) if item else None
 
 
-@fault("read-drops-description", ("READ-200",), "GET /items/{id} returns the item without its description")
-def _read_drops_description(parts: AppParts) -> None:
-    _store(parts, _ReadDropsDescription)
-
-
 # --- §3.4 Replace ---------------------------------------------------------------------------------
 
 
+@store_fault("put-upserts", ("REPLACE-404",), "PUT to a missing id creates the item (upsert)")
 class _PutUpserts(ItemStore):
     async def replace(self, item_id: int, data: ItemCreate) -> Item | None:
         if await self.get(item_id) is None:
@@ -476,21 +491,15 @@ class _PutUpserts(ItemStore):
         return await super().replace(item_id, data)
 
 
-@fault("put-upserts", ("REPLACE-404",), "PUT to a missing id creates the item (upsert)")
-def _put_upserts(parts: AppParts) -> None:
-    _store(parts, _PutUpserts)
-
-
+@store_fault("put-keeps-description", ("REPLACE-200",), "PUT merges like PATCH: an absent description is kept")
 class _PutMerges(ItemStore):
     async def replace(self, item_id: int, data: ItemCreate) -> Item | None:
         return await self.update(item_id, ItemPatch(**data.model_dump(exclude_unset=True)))
 
 
-@fault("put-keeps-description", ("REPLACE-200",), "PUT merges like PATCH: an absent description is kept")
-def _put_keeps_description(parts: AppParts) -> None:
-    _store(parts, _PutMerges)
-
-
+@store_fault(
+    "put-returns-previous", ("REPLACE-200", "REPLACE-IDEMPOTENT"), "PUT answers with the item as it was before"
+)
 class _PutReturnsPrevious(ItemStore):
     async def replace(self, item_id: int, data: ItemCreate) -> Item | None:
         previous = await self.get(item_id)
@@ -498,14 +507,10 @@ class _PutReturnsPrevious(ItemStore):
         return previous
 
 
-@fault("put-returns-previous", ("REPLACE-200", "REPLACE-IDEMPOTENT"), "PUT answers with the item as it was before")
-def _put_returns_previous(parts: AppParts) -> None:
-    _store(parts, _PutReturnsPrevious)
-
-
 # --- §3.5 Update ----------------------------------------------------------------------------------
 
 
+@store_fault("patch-resets-description", ("UPDATE-200",), "PATCH treats an absent description as null, like PUT")
 class _PatchResetsDescription(ItemStore):
     async def update(self, item_id: int, patch: ItemPatch) -> Item | None:
         if "description" not in patch.model_fields_set:
@@ -513,11 +518,7 @@ class _PatchResetsDescription(ItemStore):
         return await super().update(item_id, patch)
 
 
-@fault("patch-resets-description", ("UPDATE-200",), "PATCH treats an absent description as null, like PUT")
-def _patch_resets_description(parts: AppParts) -> None:
-    _store(parts, _PatchResetsDescription)
-
-
+@store_fault("patch-empty-refused", ("UPDATE-EMPTY",), "an empty patch {} is refused with 422")
 class _EmptyPatchRefused(ItemStore):
     async def update(self, item_id: int, patch: ItemPatch) -> Item | None:
         if not patch.model_fields_set:
@@ -525,37 +526,30 @@ class _EmptyPatchRefused(ItemStore):
         return await super().update(item_id, patch)
 
 
-@fault("patch-empty-refused", ("UPDATE-EMPTY",), "an empty patch {} is refused with 422")
-def _patch_empty_refused(parts: AppParts) -> None:
-    _store(parts, _EmptyPatchRefused)
-
-
 @fault("patch-missing-204", ("UPDATE-404",), "PATCH of a missing id answers 204 instead of 404")
 def _patch_missing_204(parts: AppParts) -> None:
     edit_responses(parts, _restatus("PATCH", "item", 404, 204, b""))
 
 
-@fault("patch-null-ignored", ("UPDATE-NULL-REQUIRED",), "name: null or price: null in a patch is ignored, not refused")
-def _patch_null_ignored(parts: AppParts) -> None:
-    def drop_nulls(document: dict[str, Any]) -> None:
-        for member in ("name", "price"):
-            if member in document and document[member] is None:
-                del document[member]
-
-    edit_requests(parts, lambda scope, body: edit_json_body(scope, body, drop_nulls) if _is(scope, "PATCH") else None)
+@body_fault(
+    "patch-null-ignored",
+    ("UPDATE-NULL-REQUIRED",),
+    "name: null or price: null in a patch is ignored, not refused",
+    method="PATCH",
+)
+def _patch_null_ignored(document: dict[str, Any]) -> None:
+    for member in ("name", "price"):
+        if member in document and document[member] is None:
+            del document[member]
 
 
 # --- §3.6 Delete ----------------------------------------------------------------------------------
 
 
+@store_fault("delete-keeps-item", ("DELETE-GONE",), "DELETE answers 204 but the item stays")
 class _DeleteKeepsItem(ItemStore):
     async def delete(self, item_id: int) -> bool:
         return await self.get(item_id) is not None
-
-
-@fault("delete-keeps-item", ("DELETE-GONE",), "DELETE answers 204 but the item stays")
-def _delete_keeps_item(parts: AppParts) -> None:
-    _store(parts, _DeleteKeepsItem)
 
 
 @fault("delete-200-with-body", ("DELETE-204",), "DELETE answers 200 with a body instead of 204")
@@ -585,50 +579,43 @@ def _path_id_500(parts: AppParts) -> None:
 # --- §4 Validation --------------------------------------------------------------------------------
 
 
-def _unprocessable_as_400(request: Request, exc: HTTPException) -> Response:
-    if isinstance(exc, UnprocessableBody):
-        exc.status_code = 400
-    return http_exception_to_problem(request, exc)
+def _answer_with_status(kind: type[HTTPException], status: int) -> Callable[[Request, HTTPException], Response]:
+    """The clean handler, except that exceptions of `kind` are answered with `status`."""
+
+    def handler(request: Request, exc: HTTPException) -> Response:
+        if isinstance(exc, kind):
+            exc.status_code = status
+        return http_exception_to_problem(request, exc)
+
+    return handler
 
 
 @fault("validation-400", ("VALID-422",), "schema-invalid bodies get 400 instead of 422")
 def _validation_400(parts: AppParts) -> None:
-    parts.exception_handlers[HTTPException] = _unprocessable_as_400
-
-
-def _malformed_as_422(request: Request, exc: HTTPException) -> Response:
-    if isinstance(exc, MalformedBody):
-        exc.status_code = 422
-    return http_exception_to_problem(request, exc)
+    parts.exception_handlers[HTTPException] = _answer_with_status(UnprocessableBody, 400)
 
 
 @fault("malformed-json-422", ("VALID-400",), "bodies that are not JSON get 422 instead of 400")
 def _malformed_json_422(parts: AppParts) -> None:
-    parts.exception_handlers[HTTPException] = _malformed_as_422
+    parts.exception_handlers[HTTPException] = _answer_with_status(MalformedBody, 422)
 
 
-@fault("lax-coercion", ("VALID-422",), 'strings and booleans are coerced: "9.99" and true are accepted as prices')
-def _lax_coercion(parts: AppParts) -> None:
-    def coerce(document: dict[str, Any]) -> None:
-        price = document.get("price")
-        if isinstance(price, str | bool):
-            try:
-                document["price"] = float(price)
-            except ValueError:
-                return
-        if isinstance(document.get("name"), int | float):
-            document["name"] = str(document["name"])
-
-    edit_requests(parts, lambda scope, body: edit_json_body(scope, body, coerce) if body else None)
+@body_fault("lax-coercion", ("VALID-422",), 'strings and booleans are coerced: "9.99" and true are accepted as prices')
+def _lax_coercion(document: dict[str, Any]) -> None:
+    price = document.get("price")
+    if isinstance(price, str | bool):
+        try:
+            document["price"] = float(price)
+        except ValueError:
+            return
+    if isinstance(document.get("name"), int | float):
+        document["name"] = str(document["name"])
 
 
-@fault("unknown-members-ignored", ("VALID-422",), "unknown members, `id` included, are silently dropped")
-def _unknown_members_ignored(parts: AppParts) -> None:
-    def drop(document: dict[str, Any]) -> None:
-        for member in set(document) - {"name", "price", "description"}:
-            del document[member]
-
-    edit_requests(parts, lambda scope, body: edit_json_body(scope, body, drop) if body else None)
+@body_fault("unknown-members-ignored", ("VALID-422",), "unknown members, `id` included, are silently dropped")
+def _unknown_members_ignored(document: dict[str, Any]) -> None:
+    for member in set(document) - {"name", "price", "description"}:
+        del document[member]
 
 
 def _anonymous_422(request: Request, exc: HTTPException) -> Response:
@@ -645,36 +632,27 @@ def _validation_names_nothing(parts: AppParts) -> None:
 # --- §5 Responses in general ----------------------------------------------------------------------
 
 
-@fault("success-text-plain", ("GEN-JSON",), "200 and 201 answers say Content-Type: text/plain")
-def _success_text_plain(parts: AppParts) -> None:
-    def relabel(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
-        if status in (200, 201) and scope["path"].startswith("/items"):
-            headers = [*_without(headers, b"content-type"), (b"content-type", b"text/plain; charset=utf-8")]
-        return status, headers, body
-
-    edit_responses(parts, relabel)
+@response_fault("success-text-plain", ("GEN-JSON",), "200 and 201 answers say Content-Type: text/plain")
+def _success_text_plain(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    if status in (200, 201) and scope["path"].startswith("/items"):
+        headers = [*_without(headers, b"content-type"), (b"content-type", b"text/plain; charset=utf-8")]
+    return status, headers, body
 
 
-@fault("errors-without-detail", ("ERR-BODY",), "error bodies say 'message' instead of 'detail'")
-def _errors_without_detail(parts: AppParts) -> None:
-    def rename(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
-        if 400 <= status < 500 and body:
-            problem = json.loads(body)
-            problem["message"] = problem.pop("detail", "")
-            return _json_response(status, headers, problem, b"application/problem+json")
-        return status, headers, body
-
-    edit_responses(parts, rename)
+@response_fault("errors-without-detail", ("ERR-BODY",), "error bodies say 'message' instead of 'detail'")
+def _errors_without_detail(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    if 400 <= status < 500 and body:
+        problem = json.loads(body)
+        problem["message"] = problem.pop("detail", "")
+        return _json_response(status, headers, problem, b"application/problem+json")
+    return status, headers, body
 
 
-@fault("errors-plain-json", ("ERR-PROBLEM",), "error bodies are application/json without status or title")
-def _errors_plain_json(parts: AppParts) -> None:
-    def plain(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
-        if 400 <= status < 500 and body:
-            return _json_response(status, headers, {"detail": json.loads(body)["detail"]})
-        return status, headers, body
-
-    edit_responses(parts, plain)
+@response_fault("errors-plain-json", ("ERR-PROBLEM",), "error bodies are application/json without status or title")
+def _errors_plain_json(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    if 400 <= status < 500 and body:
+        return _json_response(status, headers, {"detail": json.loads(body)["detail"]})
+    return status, headers, body
 
 
 def _handle_errors(parts: AppParts, respond: Callable[[Request, HTTPException], Response | None]) -> None:
@@ -707,6 +685,7 @@ def _unknown_paths_200(parts: AppParts) -> None:
 # --- §6 Concurrency -------------------------------------------------------------------------------
 
 
+@store_fault("create-race", ("CONC-CREATE",), "concurrent creates can get the same id: read, await, then write")
 class _CreateRace(ItemStore):
     async def create(self, data: ItemCreate) -> Item:
         next_id = self._last_id + 1
@@ -717,11 +696,9 @@ class _CreateRace(ItemStore):
         return item
 
 
-@fault("create-race", ("CONC-CREATE",), "concurrent creates can get the same id: read, await, then write")
-def _create_race(parts: AppParts) -> None:
-    _store(parts, _CreateRace)
-
-
+@store_fault(
+    "patch-interleaves", ("CONC-UPDATE",), "PATCH writes member by member without a lock, so patches interleave"
+)
 class _PatchInterleaves(ItemStore):
     async def update(self, item_id: int, patch: ItemPatch) -> Item | None:
         for member, value in patch.model_dump(exclude_unset=True).items():
@@ -731,11 +708,6 @@ class _PatchInterleaves(ItemStore):
             self._items[item_id] = current.model_copy(update={member: value})
             await asyncio.sleep(0.001)  # one UPDATE statement per member, no transaction
         return await self.get(item_id)
-
-
-@fault("patch-interleaves", ("CONC-UPDATE",), "PATCH writes member by member without a lock, so patches interleave")
-def _patch_interleaves(parts: AppParts) -> None:
-    _store(parts, _PatchInterleaves)
 
 
 __all__ = ["FAULTS", "Fault", "inject"]

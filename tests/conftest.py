@@ -6,11 +6,14 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from conformance.markdown import STEP_SUMMARY_ENV
 
 RUN_TIMEOUT = 300
 
@@ -39,24 +42,52 @@ class RunResult:
         return "\n".join([self.output, *files])
 
 
+def conformance(
+    *args: str, workdir: Path, env: dict[str, str] | None = None, timeout: float = RUN_TIMEOUT
+) -> tuple[int, str]:
+    """`python -m conformance ARGS` from `workdir`: its exit code and its output (stdout, then stderr).
+    A job summary of the machine running the tests is never written to, only one a test names."""
+    inherited = {name: value for name, value in os.environ.items() if name != STEP_SUMMARY_ENV}
+    completed = subprocess.run(
+        [sys.executable, "-m", "conformance", *args],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**inherited, **(env or {})},
+        check=False,
+    )
+    return completed.returncode, completed.stdout + completed.stderr
+
+
 def run_conformance(
     *args: str, workdir: Path, env: dict[str, str] | None = None, timeout: float = RUN_TIMEOUT
 ) -> RunResult:
     """`python -m conformance run ARGS` from `workdir`, as a user runs it; reports go to workdir/reports."""
     reports = workdir / "reports"
-    completed = subprocess.run(
-        [sys.executable, "-m", "conformance", "run", "--report-dir", str(reports), *args],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, **(env or {})},
-        check=False,
-    )
-    return RunResult(completed.returncode, completed.stdout + completed.stderr, reports)
+    code, output = conformance("run", "--report-dir", str(reports), *args, workdir=workdir, env=env, timeout=timeout)
+    return RunResult(code, output, reports)
 
 
 @pytest.fixture(scope="session")
 def reference_run(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
     """One default run against the in-process reference, shared by the tests that judge it."""
     return run_conformance(workdir=tmp_path_factory.mktemp("reference-run"))
+
+
+FAST = ("--max-examples", "5")
+"""Few generated cases: enough for runs whose point is a fault the hand-written tests catch."""
+
+
+@pytest.fixture(scope="session")
+def fast_run(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., RunResult]:
+    """`fast_run(*args)`: a run with these options and few generated cases, made once per session and shared
+    (runs with faults give real non-conformant reports)."""
+    made: dict[tuple[str, ...], RunResult] = {}
+
+    def run(*args: str) -> RunResult:
+        if args not in made:
+            made[args] = run_conformance(*args, *FAST, workdir=tmp_path_factory.mktemp("fast-run"))
+        return made[args]
+
+    return run

@@ -27,7 +27,10 @@ BAD_OPTIONS = {
     "shard-past-n": (["--shard", "4/3"], "--shard must be K/N"),
     "shard-words": (["--shard", "one/two"], "--shard must be K/N"),
     "durations-without-shard": (["--durations-from", "reports"], "--durations-from balances the parts"),
-    "durations-missing": (["--shard", "1/2", "--durations-from", "nowhere.json"], "nowhere.json: no such file"),
+    "durations-missing": (
+        ["--shard", "1/2", "--durations-from", "nowhere.json"],
+        "--durations-from: no such file or folder: nowhere.json",
+    ),
     "durations-not-a-report": (
         ["--shard", "1/2", "--durations-from", str(contracts.OPENAPI)],
         "not a conformance report",

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from litestar.testing import TestClient
+from markupsafe import escape
 from openapi_spec_validator import validate
 
 import contracts
 from conformance.catalog import Level, load_catalog
+from conformance.contract_document import stale_documents
 from target_app import create_app
 from target_app.openapi import render_contract
+from tests.conftest import conformance
 
 CONTRACT_MD = Path(__file__).resolve().parents[2] / "shared" / "CONTRACT.md"
 ROW = re.compile(r"^\|\s*([A-Z]+(?:-[A-Z0-9]+)+)\s*\|\s*(MUST|SHOULD)\s*\|", re.MULTILINE)
@@ -153,3 +160,86 @@ def test_every_requirement_has_a_section_and_a_statement() -> None:
     for requirement in load_catalog().requirements:
         assert requirement.statement.strip().endswith("."), requirement.id
         assert requirement.section.title, requirement.id
+
+
+# --- The contract document for readers (contracts/contract.md and contract.html) --------------------------
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_the_published_contract_documents_are_up_to_date() -> None:
+    assert stale_documents(contracts.HERE) == [], "contracts/contract.* drifted: run `conformance contract`"
+
+
+def test_every_requirement_is_an_anchor_with_its_level_and_statement() -> None:
+    markdown = contracts.CONTRACT_MD.read_text(encoding="utf-8")
+    html = contracts.CONTRACT_HTML.read_text(encoding="utf-8")
+    for requirement in load_catalog().requirements:
+        rid, level = requirement.id, requirement.level.value
+        assert re.search(rf'^\| <a id="{rid}"></a>`{rid}` \| {level} \| .+ \|$', markdown, re.MULTILINE), rid
+        row = re.search(rf'<tr id="{rid}">(.*?)</tr>', html)
+        assert row is not None, rid
+        assert f"<td>{level}</td><td>{escape(requirement.statement)}</td>" in row.group(1)
+    assert markdown.count('<a id="') == len(load_catalog().ids) + len(load_catalog().sections) + 2
+
+
+def test_the_document_states_what_openapi_documents(document: dict[str, Any]) -> None:
+    markdown = contracts.CONTRACT_MD.read_text(encoding="utf-8")
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            codes = ", ".join(sorted(operation["responses"]))
+            assert f"| `{method.upper()} {path}` | {codes} |" in markdown
+    assert "| `price` | number | > 0, ≤ 1,000,000 | required | optional, never null |" in markdown
+    assert "query parameter `limit`: integer, ≥ 1, ≤ 100, default 10" in markdown
+
+
+def test_the_document_lists_what_the_contract_leaves_out() -> None:
+    """Cross-check with the contract outside the repository: as many exclusions as its §8."""
+    if not CONTRACT_MD.exists():
+        pytest.skip(f"{CONTRACT_MD} is not beside this checkout")
+    text = CONTRACT_MD.read_text(encoding="utf-8")
+    exclusions = text.split("## 8.", 1)[1]
+    assert len(re.findall(r"^- ", exclusions, re.MULTILINE)) == len(load_catalog().outside)
+    html = contracts.CONTRACT_HTML.read_text(encoding="utf-8")
+    outside = html.split('id="section-outside"', 1)[1]
+    assert all(f"<li>{escape(text)}</li>" in outside for text in load_catalog().outside)
+
+
+def test_the_contract_command_writes_and_checks_the_documents(tmp_path: Path) -> None:
+    code, output = conformance("contract", "--output-dir", str(tmp_path), workdir=tmp_path)
+    assert code == 0, output
+    for name in ("contract.md", "contract.html"):
+        assert (tmp_path / name).read_text(encoding="utf-8") == (contracts.HERE / name).read_text(encoding="utf-8")
+    assert conformance("contract", "--check", "--output-dir", str(tmp_path), workdir=tmp_path)[0] == 0
+    (tmp_path / "contract.md").write_text("edited by hand\n", encoding="utf-8")
+    code, output = conformance("contract", "--check", "--output-dir", str(tmp_path), workdir=tmp_path)
+    assert code == 1
+    assert output.strip() == f"conformance: {tmp_path / 'contract.md'} is out of date: run `conformance contract`"
+
+
+def test_the_readme_links_the_contract_inside_the_repository() -> None:
+    readme = README.read_text(encoding="utf-8")
+    assert "](contracts/contract.md)" in readme
+    assert "shared/" not in readme, "a user's checkout has nothing outside the repository"
+
+
+def test_an_installed_package_carries_the_contract_documents(tmp_path: Path) -> None:
+    """What `pip install` gets: the wheel built from the tracked files holds the documents as package data."""
+    root = Path(__file__).resolve().parents[1]
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copyfile(root / name, source / name)
+    for name in ("contracts", "conformance", "suites", "target_app"):
+        shutil.copytree(root / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "dist"), str(source)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"contracts/contract.md", "contracts/contract.html", "conformance/templates/contract.html.j2"} <= names

@@ -39,9 +39,10 @@ def html_of(run: RunResult) -> str:
     return (run.report_dir / "conformance.html").read_text(encoding="utf-8")
 
 
-def test_every_run_writes_the_three_reports(reference_run: RunResult, faulty_run: RunResult) -> None:
+def test_every_run_writes_its_reports(reference_run: RunResult, faulty_run: RunResult) -> None:
     for run in (reference_run, faulty_run):
-        assert {path.name for path in run.report_dir.iterdir()} >= {"conformance.html", "conformance.json", "junit.xml"}
+        written = {path.name for path in run.report_dir.iterdir()}
+        assert written >= {"conformance.html", "conformance.json", "junit.xml", "conformance.md", "contract.html"}
 
 
 def test_the_json_summary_follows_its_published_schema(reference_run: RunResult, faulty_run: RunResult) -> None:
@@ -74,6 +75,14 @@ def test_the_html_of_a_faulty_run_leads_with_failures_and_their_evidence(faulty_
     assert "HTTP exchange: POST http://testserver.local/items → 400" in failures
     assert "curl -i -X POST http://testserver.local/items" in failures
     assert "Bearer ***" in failures
+
+
+def test_a_test_not_run_says_why_in_the_reports(faulty_run: RunResult) -> None:
+    # These tests find out only while running that the target never answers 422 to judge.
+    not_run = [test for test in faulty_run.summary["tests"] if test["outcome"] == "skipped"]
+    assert not_run, "validation-400 leaves the 422 error-body tests without a 422 to judge"
+    for test in not_run:
+        assert "POST /items answered 400, not 422" in test["message"], test
 
 
 def test_documented_codes_never_received_are_shown_not_hidden(reference_run: RunResult) -> None:
@@ -151,3 +160,38 @@ def test_the_report_renders_in_a_real_browser(faulty_run: RunResult) -> None:
         check=False,
     )
     assert screenshot.stat().st_size > 10_000
+
+
+def test_each_requirement_links_to_its_anchor_in_the_contract_beside_the_report(reference_run: RunResult) -> None:
+    html = html_of(reference_run)
+    contract = (reference_run.report_dir / "contract.html").read_text(encoding="utf-8")
+    assert contract == contracts.CONTRACT_HTML.read_text(encoding="utf-8")
+    catalog = load_catalog()
+    for rid in catalog.ids:
+        assert f'<td><a href="contract.html#{rid}"><code>{rid}</code></a></td>' in html, rid
+        assert f'<tr id="{rid}">' in contract, rid
+    named = reference_run.summary["manifest"]["contract"]
+    assert (named["name"], named["version"], named["document"]) == (catalog.contract, catalog.version, "contract.html")
+    assert f'<a href="contract.html">{catalog.contract} contract, version {catalog.version}</a>' in html
+
+
+def test_without_expectations_the_gate_is_the_verdict(reference_run: RunResult, faulty_run: RunResult) -> None:
+    for run in (reference_run, faulty_run):
+        gate = run.summary["gate"]
+        assert gate["expectations"] is None
+        assert gate["exit_code"] == run.summary["exit_code"] == run.exit_code
+        assert gate["reason"] == run.summary["reason"]
+        assert gate["expected"] == gate["unexpected_passes"] == gate["expired"] == []
+        assert 'id="gate"' not in html_of(run)
+    assert {row["id"] for row in faulty_run.summary["gate"]["unexpected_failures"]} == faulty_run.failed()
+    assert reference_run.summary["gate"]["passed"] is True
+
+
+def test_the_markdown_summary_leads_with_the_verdict_and_quotes_evidence(faulty_run: RunResult) -> None:
+    markdown = (faulty_run.report_dir / "conformance.md").read_text(encoding="utf-8")
+    assert markdown.startswith("### ❌ Items API conformance: NON-CONFORMANT\n\n**NON-CONFORMANT** (exit 1) — MUST")
+    assert "| §4 Validation | 1 | 1 | 1 |" in markdown
+    assert re.search(
+        r"^\| `VALID-422` \| MUST \| POST /items[^|]*: expected status 422, received status 400", markdown, re.M
+    )
+    assert TOKEN not in markdown

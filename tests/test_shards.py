@@ -4,10 +4,7 @@ judges exactly as one run would, each part says it is a part, and parts that do 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -19,10 +16,9 @@ import pytest
 
 import contracts
 from conformance.sharding import Shard, assign, plan, read_durations
-from tests.conftest import RUN_TIMEOUT, RunResult, run_conformance
+from tests.conftest import FAST, RunResult, conformance, run_conformance
 
 SHARDS = 3
-EXAMPLES = ("--max-examples", "5")
 TARGETS = {
     "reference": (),
     # Their failures sit in different suite modules (validation, update, responses; delete, read, stateful).
@@ -31,19 +27,11 @@ TARGETS = {
 }
 
 
-def merge(*sources: Path, workdir: Path) -> RunResult:
+def merge(*sources: Path | str, workdir: Path) -> RunResult:
     """`python -m conformance merge SOURCES` from `workdir`, as a user runs it; reports go to workdir/merged."""
     report_dir = workdir / "merged"
-    completed = subprocess.run(
-        [sys.executable, "-m", "conformance", "merge", *map(str, sources), "--report-dir", str(report_dir)],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT,
-        env=dict(os.environ),
-        check=False,
-    )
-    return RunResult(completed.returncode, completed.stdout + completed.stderr, report_dir)
+    code, output = conformance("merge", *map(str, sources), "--report-dir", str(report_dir), workdir=workdir)
+    return RunResult(code, output, report_dir)
 
 
 class Sharded:
@@ -67,7 +55,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Sharded]:
             workdir.mkdir(parents=True)
             shard = [] if part == "whole" else ["--shard", part]
 
-            def job(args: tuple[str, ...] = (*args, *EXAMPLES, *shard), workdir: Path = workdir) -> RunResult:
+            def job(args: tuple[str, ...] = (*args, *FAST, *shard), workdir: Path = workdir) -> RunResult:
                 return run_conformance(*args, workdir=workdir)
 
             jobs[name, part] = job
@@ -181,7 +169,7 @@ def test_the_merged_junit_holds_every_test_case_once(runs: dict[str, Sharded], n
 
 def test_durations_from_an_earlier_run_balance_the_parts(runs: dict[str, Sharded], tmp_path: Path) -> None:
     earlier = runs["reference"].single.report_dir / "conformance.json"
-    run = run_conformance("--shard", "1/2", "--durations-from", str(earlier), *EXAMPLES, workdir=tmp_path)
+    run = run_conformance("--shard", "1/2", "--durations-from", str(earlier), *FAST, workdir=tmp_path)
     assert run.exit_code == 0, run.output
     shard = run.summary["manifest"]["shard"]
     assert shard["balanced_by"] == "durations"
@@ -193,7 +181,7 @@ def test_a_shard_dealt_no_test_judges_nothing_and_passes(tmp_path: Path) -> None
     run = run_conformance(
         "--shard",
         "2/2",
-        *EXAMPLES,
+        *FAST,
         "--",
         "-k",
         "test_a_write_without_authorization_gets_401 and POST",
@@ -275,8 +263,8 @@ EDITED = {
     ),
     "split": (_set_shard("assigned", [0, 1, 2]), "the shards split the tests differently"),
     "not-a-shard": (lambda data: data["manifest"].pop("shard"), "the report of a whole run, not of a shard"),
-    "not-a-report": (lambda data: data.update(format="something-else/1"), "not a conformance report"),
-    "invalid-report": (lambda data: data.pop("requirements"), "not a valid conformance report"),
+    "not-a-report": (lambda data: data.update(format="something-else/1"), "is not a conformance report (.format"),
+    "invalid-report": (lambda data: data.pop("requirements"), "'requirements' is a required property"),
 }
 
 
@@ -297,11 +285,12 @@ def test_a_missing_or_repeated_part_is_refused(runs: dict[str, Sharded], tmp_pat
 
 def test_what_is_not_a_shards_report_is_refused(runs: dict[str, Sharded], tmp_path: Path) -> None:
     parts = _copy_shards(runs["reference"], tmp_path)
-    assert_refused(merge(*parts, tmp_path / "nowhere", workdir=tmp_path), "no such file")
+    assert_refused(merge(*parts, tmp_path / "nowhere", workdir=tmp_path), "no such file or folder")
     garbage = tmp_path / "garbage"
     garbage.mkdir()
+    assert_refused(merge(*parts, garbage, workdir=tmp_path), f"no conformance.json in {garbage}")
     (garbage / "conformance.json").write_text("<html>not json</html>", encoding="utf-8")
-    assert_refused(merge(*parts[:2], garbage, workdir=tmp_path), "not a conformance report")
+    assert_refused(merge(*parts[:2], garbage, workdir=tmp_path), "is not JSON")
     (parts[2] / "junit.xml").write_text("<testsuites><testsuite>", encoding="utf-8")
     assert_refused(merge(*parts, workdir=tmp_path), "no readable JUnit XML")
     (parts[2] / "junit.xml").unlink()
@@ -311,16 +300,10 @@ def test_what_is_not_a_shards_report_is_refused(runs: dict[str, Sharded], tmp_pa
 def test_the_merge_never_writes_over_a_part(runs: dict[str, Sharded], tmp_path: Path) -> None:
     parts = _copy_shards(runs["reference"], tmp_path)
     before = (parts[0] / "conformance.json").read_bytes()
-    completed = subprocess.run(
-        [sys.executable, "-m", "conformance", "merge", *map(str, parts), "--report-dir", str(parts[0])],
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT,
-        check=False,
-    )
-    assert completed.returncode == 2
+    code, output = conformance("merge", *map(str, parts), "--report-dir", str(parts[0]), workdir=tmp_path)
+    assert code == 2
     assert (
-        completed.stderr.strip()
+        output.strip()
         == f"conformance: --report-dir {parts[0]} holds a shard's reports: the merge would overwrite them"
     )
     assert (parts[0] / "conformance.json").read_bytes() == before
@@ -356,3 +339,39 @@ def test_a_part_whose_tests_reported_nothing_makes_the_merge_could_not_judge(
     assert result.exit_code == 2
     assert result.summary["verdict"] == "error"
     assert result.summary["reason"].startswith(f"shard 2/{SHARDS}: 1 of its tests reported nothing")
+
+
+def test_a_folder_of_parts_merges_like_the_parts_named_one_by_one(runs: dict[str, Sharded], tmp_path: Path) -> None:
+    _copy_shards(runs["validation-400"], tmp_path / "downloaded")
+    result = merge("downloaded", workdir=tmp_path)
+    assert result.exit_code == 1, result.output
+    assert result.statuses() == runs["validation-400"].merged.statuses()
+
+
+# --- Expected failures ---------------------------------------------------------------------------
+
+
+def test_the_gate_of_merged_parts_is_the_gate_of_the_whole_run(runs: dict[str, Sharded], tmp_path: Path) -> None:
+    fault = runs["validation-400"]
+    expectations = tmp_path / "expected.toml"
+    code, output = conformance(
+        "expect", "--from", str(fault.single.report_dir / "conformance.json"), "-o", str(expectations), workdir=tmp_path
+    )
+    assert code == 0, output
+    gated = ("--fault", "validation-400", *FAST, "--expect", str(expectations))
+    for name in ("whole", "part-1", "part-2"):
+        (tmp_path / name).mkdir()
+    whole = run_conformance(*gated, workdir=tmp_path / "whole")
+    parts = [run_conformance(*gated, "--shard", f"{k}/2", workdir=tmp_path / f"part-{k}") for k in (1, 2)]
+    refused = merge(*(part.report_dir for part in parts), workdir=tmp_path)
+    assert refused.exit_code == 2
+    assert f"the shards were gated by {expectations}: give `conformance merge --expect" in refused.output
+    code, output = conformance(
+        "merge", *(str(part.report_dir) for part in parts), "--expect", str(expectations), workdir=tmp_path
+    )
+    merged = RunResult(code, output, tmp_path / "reports")
+    assert whole.exit_code == merged.exit_code == 0, merged.output
+    assert merged.summary["verdict"] == whole.summary["verdict"] == "non-conformant"
+    assert merged.summary["gate"]["expected"] == whole.summary["gate"]["expected"]
+    assert merged.summary["gate"]["reason"] == whole.summary["gate"]["reason"]
+    assert "gate:    PASSED (exit 0)" in merged.output

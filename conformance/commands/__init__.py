@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from conformance.commands import merge, run, selftest
+from conformance.commands import compare, contract, expect, matrix, merge, run, selftest
 
-COMMANDS: tuple[ModuleType, ...] = (run, merge, selftest)
+COMMANDS: tuple[ModuleType, ...] = (run, merge, expect, compare, matrix, contract, selftest)

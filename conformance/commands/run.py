@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
+from pathlib import Path
 
+from conformance.markdown import append_step_summary
 from conformance.results import ExitCode
 from conformance.runner import pytest_arguments, run_pytest
 from conformance.settings import SettingsError, add_options, build_settings
@@ -31,6 +34,17 @@ def execute(args: argparse.Namespace) -> int:
     if not settings.in_process and (problem := preflight(settings)):
         print(f"conformance: {problem}", file=sys.stderr)
         return int(ExitCode.COULD_NOT_JUDGE)
+    started = time.time()
     code = run_pytest(pytest_arguments(options, args.workers, args.pytest_args))
+    _add_to_job_summary(Path(settings.report_dir) / "conformance.md", started)
     # pytest's own codes (usage error, internal error, no tests) all mean the target was not judged.
     return code if code in {int(member) for member in ExitCode} else int(ExitCode.COULD_NOT_JUDGE)
+
+
+def _add_to_job_summary(markdown: Path, started: float) -> None:
+    """GitHub shows $GITHUB_STEP_SUMMARY on the run's page: the verdict without downloading an artifact.
+    Only this run's summary: one left from an earlier run (this one stopped before writing) is not."""
+    if not markdown.is_file() or markdown.stat().st_mtime < started:
+        return
+    if problem := append_step_summary(markdown.read_text(encoding="utf-8")):
+        print(f"conformance: {problem}", file=sys.stderr)

@@ -1,0 +1,102 @@
+"""conformance.json files read back (by `expect`, `compare` and `matrix`): found in folders, checked
+against the published JSON Schema, and the first evidence of a failed requirement."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jsonschema
+from jsonschema.exceptions import best_match
+
+import contracts
+from conformance.text import first_line
+
+REPORT_NAME = "conformance.json"
+HTML_NAME = "conformance.html"
+
+
+class ReportError(ValueError):
+    """A path that holds no usable report; the message says which and why, on one line."""
+
+
+def load_report(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ReportError(f"cannot read {path}: {error.strerror or error}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ReportError(f"{path} is not JSON: {error}") from None
+    schema = json.loads(contracts.REPORT_SCHEMA.read_text(encoding="utf-8"))
+    problem = best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    if problem is not None:
+        where = problem.json_path.removeprefix("$") or "the top level"
+        raise ReportError(f"{path} is not a conformance report ({where}: {first_line(problem.message, 120)})")
+    return data
+
+
+def find_reports(arguments: Iterable[str]) -> list[Path]:
+    """Each argument is a conformance.json (any name) or a folder: its own conformance.json, else every
+    one below it, in path order."""
+    found: list[Path] = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            inside = [path / REPORT_NAME] if (path / REPORT_NAME).is_file() else sorted(path.rglob(REPORT_NAME))
+            if not inside:
+                raise ReportError(f"no {REPORT_NAME} in {path}")
+            found += inside
+        elif path.exists():
+            found.append(path)
+        else:
+            raise ReportError(f"no such file or folder: {path}")
+    return found
+
+
+def report_page(report: Path, linked_from: Path) -> str:
+    """The link from a page in `linked_from` to the HTML beside a conformance.json (the JSON when it has none)."""
+    html = report.with_name(HTML_NAME)
+    target = html if html.is_file() else report
+    return quote(Path(os.path.relpath(target.resolve(), linked_from.resolve())).as_posix())
+
+
+def first_evidence(requirement: dict[str, Any]) -> dict[str, Any] | None:
+    """What a failed requirement's first failure showed: the test, what was expected and received, the curl line."""
+    for failure in requirement.get("failures", []):
+        for violation in failure.get("violations", []):
+            exchange = violation.get("exchange") or {}
+            return {
+                "test": failure["test"],
+                "summary": violation["summary"],
+                "expected": violation["expected"],
+                "received": violation["received"],
+                "curl": exchange.get("curl"),
+            }
+        if failure.get("message"):
+            message = first_line(failure["message"])
+            return {"test": failure["test"], "summary": message, "expected": "", "received": "", "curl": None}
+    return None
+
+
+def evidence_line(evidence: dict[str, Any] | None) -> str:
+    if evidence is None:
+        return ""
+    if evidence["expected"] or evidence["received"]:
+        return f"{evidence['summary']}: expected {evidence['expected']}, received {first_line(evidence['received'])}"
+    return evidence["summary"]
+
+
+def failures_by_gate(data: dict[str, Any]) -> tuple[list[dict[str, Any]], set[str], dict[str, dict[str, Any]]]:
+    """A report's failed requirements in the order a reader needs them: regressions (they fail the gate),
+    then MUST failures (they decide the verdict), expected ones last; with the regression IDs and the
+    gate's expected entries by ID. Reports written before the gate existed have no regressions."""
+    gate = data.get("gate") or {}
+    regressions = {row["id"] for row in gate.get("unexpected_failures", [])} if gate.get("expectations") else set()
+    expected = {row["id"]: row for row in gate.get("expected", [])}
+    failed = [requirement for requirement in data["requirements"] if requirement["status"] == "failed"]
+    failed.sort(key=lambda r: (r["id"] not in regressions, r["id"] in expected, r["level"] != "MUST"))
+    return failed, regressions, expected
