@@ -11,12 +11,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import httpx
 import jsonschema
 import pytest
 
 import contracts
 from conformance.sharding import Shard, assign, plan, read_durations
 from tests.conftest import FAST, RunResult, conformance, run_conformance
+from tests.servers.running import REFERENCE_TOKEN, Server
 
 SHARDS = 3
 TARGETS = {
@@ -175,6 +177,37 @@ def test_durations_from_an_earlier_run_balance_the_parts(runs: dict[str, Sharded
     assert shard["balanced_by"] == "durations"
     expected = assign(shard["collection"], 2, dict(read_durations(earlier)))
     assert shard["assigned"] == [position for position, part in enumerate(expected) if part == 0]
+
+
+def test_a_shard_with_workers_runs_the_same_part(runs: dict[str, Sharded], tmp_path: Path) -> None:
+    """The workers collect and split the tests; the controller, which collects nothing, learns the part from them."""
+    run = run_conformance("--shard", f"1/{SHARDS}", "-n", "2", *FAST, workdir=tmp_path)
+    serial = runs["reference"].shards[0]
+    assert run.exit_code == 0, run.output
+    assert run.summary["manifest"]["shard"] == serial.summary["manifest"]["shard"]
+    assert run.statuses() == serial.statuses()
+    assert sorted(test["nodeid"] for test in run.summary["tests"]) == sorted(
+        test["nodeid"] for test in serial.summary["tests"]
+    )
+
+
+def test_shards_at_once_against_one_server_each_clean_up_their_own(reference_server: Server, tmp_path: Path) -> None:
+    def part(k: int) -> RunResult:
+        workdir = tmp_path / f"part-{k}"
+        workdir.mkdir()
+        target = ("--base-url", reference_server.url, "--token", REFERENCE_TOKEN)
+        return run_conformance(*target, "--shard", f"{k}/2", *FAST, workdir=workdir)
+
+    with ThreadPoolExecutor(2) as pool:
+        parts = list(pool.map(part, (1, 2)))
+    for result in parts:
+        assert result.exit_code == 0, result.output[-3000:]
+        assert result.summary["leftovers"] == []
+        assert result.summary["manifest"]["items_created"] > 0
+    assert httpx.get(f"{reference_server.url}/items", timeout=5).json()["total"] == 0
+    merged = merge(*(result.report_dir for result in parts), workdir=tmp_path)
+    assert merged.exit_code == 0, merged.output
+    assert merged.summary["verdict"] == "fully-conformant"
 
 
 def test_a_shard_dealt_no_test_judges_nothing_and_passes(tmp_path: Path) -> None:
