@@ -21,7 +21,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "shards", nargs="+", metavar="DIR", help="a part's conformance.json, or a folder of one or of several parts"
     )
     parser.add_argument("--report-dir", default="reports", help="where the merged reports go (default: %(default)s)")
-    parser.add_argument("--expect", help="the parts' expectations file (TOML of known failures): the gate as for run")
+    parser.add_argument(
+        "--expect", metavar="FILE", help="the parts' expectations file (TOML of known failures): the gate as for run"
+    )
     parser.add_argument("--strict-expect", action="store_true", help="with --expect: as for `conformance run`")
 
 
