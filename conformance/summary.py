@@ -15,6 +15,7 @@ from typing import Any
 import contracts
 from conformance import __version__
 from conformance.catalog import load_catalog
+from conformance.console import INSECURE
 from conformance.facts import RunFacts
 from conformance.results import Judgement, Outcome, Status, TestOutcome
 from conformance.settings import RunSettings
@@ -61,6 +62,20 @@ def manifest(summary: RunSummary) -> dict[str, Any]:
         "duration_s": round(summary.finished - summary.started, 3),
         "requests": summary.facts.requests,
         "items_created": summary.facts.created,
+        # Names only: the values are secrets.
+        "headers": [name for name, _ in settings.headers],
+        "tls": {
+            "verify": not settings.insecure,
+            "ca_cert": settings.ca_cert,
+            "client_cert": settings.client_cert is not None,
+        },
+        "throttling": {
+            "rate_limit": settings.rate_limit.text if settings.rate_limit else None,
+            "max_retries": settings.max_retries,
+            "max_wait_s": settings.max_wait,
+            "retries": summary.facts.retries,
+            "waited_s": summary.facts.waited_s,
+        },
         "versions": {
             "python": platform.python_version(),
             "schemathesis": _version("schemathesis"),
@@ -119,6 +134,7 @@ def to_dict(summary: RunSummary) -> dict[str, Any]:
         "exit_code": int(judgement.exit_code),
         "reason": judgement.reason,
         "target": summary.settings.target_label,
+        "warnings": [INSECURE] if summary.settings.insecure else [],
         "sections": [
             {"key": section.key, "number": section.number, "title": section.title}
             for section in load_catalog().sections

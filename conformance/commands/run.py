@@ -8,7 +8,7 @@ import sys
 from conformance.results import ExitCode
 from conformance.runner import pytest_arguments, run_pytest
 from conformance.settings import SettingsError, add_options, build_settings
-from conformance.target import preflight
+from conformance.target import own_pacer, preflight
 
 NAME = "run"
 HELP = "run the conformance suites against a target"
@@ -28,9 +28,12 @@ def execute(args: argparse.Namespace) -> int:
     except SettingsError as error:
         print(f"conformance: {error}", file=sys.stderr)
         return int(ExitCode.COULD_NOT_JUDGE)
-    if not settings.in_process and (problem := preflight(settings)):
-        print(f"conformance: {problem}", file=sys.stderr)
-        return int(ExitCode.COULD_NOT_JUDGE)
+    if not settings.in_process:
+        with own_pacer(settings) as pacer:
+            problem = preflight(settings, pacer)
+        if problem:
+            print(f"conformance: {problem}", file=sys.stderr)
+            return int(ExitCode.COULD_NOT_JUDGE)
     code = run_pytest(pytest_arguments(options, args.workers, args.pytest_args))
     # pytest's own codes (usage error, internal error, no tests) all mean the target was not judged.
     return code if code in {int(member) for member in ExitCode} else int(ExitCode.COULD_NOT_JUDGE)
