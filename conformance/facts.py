@@ -22,7 +22,10 @@ class RunFacts:
 
     def observe(self, counts: Counter[tuple[str, int]]) -> None:
         """Adds a client's (operation, status) counts."""
-        self._add_observed({operation: {str(status): count} for (operation, status), count in counts.items()})
+        observed: dict[str, dict[str, int]] = {}
+        for (operation, status), count in counts.items():
+            observed.setdefault(operation, {})[str(status)] = count
+        self._add_observed(observed)
 
     def merge(self, other: RunFacts) -> None:
         self.requests += other.requests
