@@ -1,10 +1,14 @@
-"""Generated cases that §8 leaves open are not judged by the acceptance check they would wrongly fail; every
-other case still is. Cases are built on the published contract, as Schemathesis builds them."""
+"""Generated cases are judged only where the contract decides them: the same wherever the API is mounted,
+and never where §8 leaves the answer open. Cases are built on the published contract, as Schemathesis
+builds them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 import schemathesis
 from schemathesis.core.parameters import ParameterLocation
@@ -14,6 +18,8 @@ from schemathesis.generation.meta import CaseMetadata, ComponentInfo, CoverageSc
 
 import contracts
 from conformance.leeway import check_to_skip
+from conformance.properties import contract_schema, validate
+from conformance.settings import activate, build_settings
 
 CONTRACT = schemathesis.openapi.from_path(contracts.OPENAPI)
 NEGATIVE, POSITIVE = GenerationMode.NEGATIVE, GenerationMode.POSITIVE
@@ -60,3 +66,26 @@ def test_an_offset_beyond_two_to_the_53_may_be_refused() -> None:
     huge = case("/items", "GET", POSITIVE, (), query={"offset": 2**60})
     assert check_to_skip(huge) == "positive_data_acceptance"
     assert check_to_skip(case("/items", "GET", POSITIVE, (), query={"offset": 2**53 - 1})) is None
+
+
+@pytest.fixture(params=["http://api.test", "http://api.test/api/v1"], ids=["root", "prefix"])
+def mounted(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The contract loaded for a run against an API at this base URL."""
+    activate(build_settings({"base_url": request.param, "token": "t"}))
+    contract_schema.cache_clear()
+    yield request.param
+    contract_schema.cache_clear()
+
+
+def test_a_negative_value_that_is_never_sent_is_not_judged_wherever_the_api_is(mounted: str) -> None:
+    """`limit: null` is left out of the query, so the request is valid and a 200 right. Schemathesis sees
+    that only when the response's URL is where it expects the operation: under the run's base URL."""
+    meta = CaseMetadata(
+        generation=GenerationInfo(time=0.0, mode=NEGATIVE),
+        components={QUERY: ComponentInfo(mode=NEGATIVE)},
+        phase=PhaseInfo.coverage(CoverageScenario.INCORRECT_TYPE, "Incorrect type", parameter="limit"),
+    )
+    unsent = contract_schema("negative")["/items"]["GET"].Case(_meta=meta, query={"limit": None})
+    response = httpx.Response(200, json={"items": [], "total": 0}, request=httpx.Request("GET", f"{mounted}/items"))
+    response.elapsed = timedelta(0)
+    validate(unsent, response)
