@@ -11,6 +11,8 @@ from conformance.gate import Gate
 from conformance.results import Judgement, Status
 from conformance.settings import RunSettings
 
+INSECURE = "TLS certificates were NOT verified (--insecure): anyone on the path could have answered"
+
 VERDICT_TITLES = {
     "fully-conformant": "FULLY CONFORMANT",
     "conformant": "CONFORMANT",
@@ -84,6 +86,10 @@ def print_summary(terminal: Any, judgement: Judgement, gate: Gate, settings: Run
     terminal.write_line(f"target:  {settings.target_label}; gate: {settings.level.value}; requests: {facts.requests}")
     if settings.shard:
         terminal.write_line(f"shard:   {settings.shard.label}, not a whole run: `conformance merge` gives its verdict")
+    if settings.insecure:
+        terminal.write_line(f"WARNING: {INSECURE}", yellow=True, bold=True)
+    if facts.retries:
+        terminal.write_line(f"waited out 429/503 (Retry-After): {facts.retries} retries, {facts.waited_s:g} s in all")
     by_section: dict[str, Counter[Status]] = {}
     for result in judgement.requirements:
         by_section.setdefault(f"§{result.requirement.section.number} {result.requirement.section.title}", Counter())[

@@ -6,7 +6,9 @@ import datetime
 import logging
 import os
 import secrets
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -15,24 +17,26 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _pytest.junitxml import xml_key
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from conformance.catalog import Level, load_catalog
 from conformance.cleanup import clean_up
 from conformance.client import ApiClient, NotRun, TargetDown
-from conformance.console import print_summary
+from conformance.console import INSECURE, print_summary
 from conformance.facts import RunFacts
 from conformance.gate import Gate, decide_gate
 from conformance.html_report import write_html_report
 from conformance.items import Items
 from conformance.ledger import Ledger
 from conformance.markdown import write_run_markdown
+from conformance.pacing import Pacer
 from conformance.redaction import Redactor
 from conformance.results import ExitCode, Judgement, Outcome, TestOutcome, judge_run
 from conformance.settings import OPTIONS, RunSettings, SettingsError, activate, add_options, build_settings
 from conformance.sharding import Shard, ShardPlan, plan
 from conformance.summary import RunSummary, to_dict, write_json_summary
-from conformance.target import OpenTarget, open_target, preflight
+from conformance.target import OpenTarget, open_target, pacer_for, preflight, run_client
 from conformance.violations import failure_detail
 
 CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "items-conformance"
@@ -45,6 +49,9 @@ FACTS = pytest.StashKey[RunFacts]()
 """Per process; workers send theirs to the controller."""
 SHARD_PLAN = pytest.StashKey[ShardPlan]()
 """Made where the tests are collected (in each xdist worker, the same in all); sent to the controller."""
+PACER = pytest.StashKey[Pacer]()
+PACING_DIR = pytest.StashKey[str]()
+"""Where the run's processes share their request rate and waiting; made and removed by the controller."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -79,10 +86,13 @@ def pytest_configure(config: pytest.Config) -> None:
     # Litestar's test client logs every request at INFO; the evidence already carries the exchanges.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     config.stash[SETTINGS] = settings
-    config.stash[REDACTOR] = Redactor([settings.token] if settings.token else [])
+    config.stash[REDACTOR] = Redactor.for_run(settings.token, settings.headers)
     config.stash[FACTS] = RunFacts()
     # Shared by the controller and its xdist workers, so the controller can find what a crashed worker made.
     config.stash[RUN_ID] = getattr(config, "workerinput", {}).get("conformance_run_id") or secrets.token_hex(4)
+    pacing_dir = getattr(config, "workerinput", {}).get("conformance_pacing_dir")
+    config.stash[PACING_DIR] = pacing_dir or tempfile.mkdtemp(prefix="conformance-pacing-")
+    config.stash[PACER] = pacer_for(settings, config.stash[PACING_DIR])
     config.pluginmanager.register(ConformanceRun(config, settings), "conformance-run")
     if settings.shard is not None:
         config.pluginmanager.register(ShardSelection(config, settings.shard), "conformance-shard")
@@ -112,9 +122,14 @@ class ConformanceRun:
             return
         # One probe before hundreds of tests: a target that is unreachable or is not this API at all is
         # one clear line, not a wall of failures.
-        problem = preflight(self.settings)
+        problem = preflight(self.settings, self.config.stash[PACER])
         if problem:
             pytest.exit(f"conformance: {problem}", returncode=ExitCode.COULD_NOT_JUDGE)
+        if self.settings.insecure:
+            self.config.get_terminal_writer().line(f"WARNING: {INSECURE}", yellow=True, bold=True)
+            # pytest's JUnit writer has no public handle; record_testsuite_property does not work under xdist.
+            if (xml := self.config.stash.get(xml_key, None)) is not None:
+                xml.add_global_property("warning", INSECURE)
 
     def _bound_the_run(self) -> None:
         """--run-timeout and SIGTERM interrupt the run like Ctrl-C: the session still cleans up and reports."""
@@ -135,6 +150,9 @@ class ConformanceRun:
     def pytest_unconfigure(self) -> None:
         if hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread():
             signal.setitimer(signal.ITIMER_REAL, 0)
+        self.config.stash[PACER].close()
+        if not _is_worker(self.config):
+            shutil.rmtree(self.config.stash[PACING_DIR], ignore_errors=True)
 
     def pytest_keyboard_interrupt(self) -> None:
         self.aborted = self.aborted or "the run was interrupted (Ctrl-C)"
@@ -248,6 +266,7 @@ class ConformanceRun:
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
         node.workerinput["conformance_run_id"] = self.config.stash[RUN_ID]
+        node.workerinput["conformance_pacing_dir"] = self.config.stash[PACING_DIR]
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: object) -> None:
@@ -268,6 +287,11 @@ class ConformanceRun:
             return
         if self.crashed_workers and not self.settings.in_process:
             self._clean_up_after_crashed_workers()
+        waiting = self.config.stash[PACER].totals()
+        facts = self.config.stash[FACTS]
+        facts.retries, facts.waited_s = waiting.retries, waiting.waited_s
+        # A worker that ran past the bounds stopped its own tests; the run as a whole cannot judge either.
+        self.aborted = self.aborted or waiting.stopped
         self.judgement = self._judge()
         self.gate = decide_gate(
             self.judgement,
@@ -305,7 +329,7 @@ class ConformanceRun:
     def _clean_up_after_crashed_workers(self) -> None:
         """A worker that died took its ledger along; its items still carry the run's tag."""
         with open_target(self.settings) as target:
-            api = ApiClient(target.http, token=target.token, ledger=Ledger(), redactor=self.config.stash[REDACTOR])
+            api = run_client(target, self.settings, self.config.stash[PACER])
             # Every worker's tag starts with the run id.
             left = clean_up(Items(api, run_tag=""), Items.name_prefix(self.config.stash[RUN_ID]).removesuffix(" #"))
         self.config.stash[FACTS].merge(RunFacts(leftovers=left))
@@ -388,10 +412,9 @@ def run_tag(pytestconfig: pytest.Config) -> str:
 @pytest.fixture(scope="session")
 def api(target: OpenTarget, run_tag: str, pytestconfig: pytest.Config) -> Iterator[ApiClient]:
     ledger = Ledger()
-    redactor = Redactor([target.token] if target.token else [])
-    pytestconfig.stash[REDACTOR] = redactor
-    read_only = pytestconfig.stash[SETTINGS].read_only
-    client = ApiClient(target.http, token=target.token, ledger=ledger, redactor=redactor, read_only=read_only)
+    client = run_client(target, pytestconfig.stash[SETTINGS], pytestconfig.stash[PACER], ledger)
+    # The in-process token is made by open_target: from here on it is masked too.
+    pytestconfig.stash[REDACTOR] = client.redactor
     yield client
     facts = pytestconfig.stash[FACTS]
     facts.leftovers = clean_up(Items(client, run_tag), Items.name_prefix(run_tag))

@@ -14,6 +14,7 @@ from typing import Any
 import contracts
 from conformance import __version__
 from conformance.catalog import load_catalog
+from conformance.console import INSECURE
 from conformance.contract_document import DOCUMENT_HTML, contract_sha256
 from conformance.facts import RunFacts
 from conformance.gate import Gate, decide_gate
@@ -74,6 +75,20 @@ def manifest(summary: RunSummary) -> dict[str, Any]:
         "duration_s": round(summary.finished - summary.started, 3),
         "requests": summary.facts.requests,
         "items_created": summary.facts.created,
+        # Names only: the values are secrets.
+        "headers": [name for name, _ in settings.headers],
+        "tls": {
+            "verify": not settings.insecure,
+            "ca_cert": settings.ca_cert,
+            "client_cert": settings.client_cert is not None,
+        },
+        "throttling": {
+            "rate_limit": settings.rate_limit.text if settings.rate_limit else None,
+            "max_retries": settings.max_retries,
+            "max_wait_s": settings.max_wait,
+            "retries": summary.facts.retries,
+            "waited_s": summary.facts.waited_s,
+        },
         "versions": {
             "python": platform.python_version(),
             "schemathesis": _version("schemathesis"),
@@ -170,6 +185,7 @@ def report_dict(
         "reason": judgement.reason,
         "gate": gate.to_dict(),
         "target": target,
+        "warnings": [INSECURE] if run_manifest.get("tls", {}).get("verify") is False else [],
         "sections": [
             {"key": section.key, "number": section.number, "title": section.title}
             for section in load_catalog().sections
