@@ -110,6 +110,21 @@ class Items:
         ids = frozenset(entry["id"] for entry in page["items"] if isinstance(entry, dict) and "id" in entry)
         return Tail(start, int(page["total"]), ids, page["items"])
 
+    def reaching_back_to(self, lowest_id: int, pages: int = 20) -> Tail:
+        """The newest items, read back page by page until `lowest_id` is within reach: other clients may
+        have created more than a page of items since. Only more ids are gathered, never fewer: a delete
+        elsewhere moves items to lower offsets, into the next (earlier) page read."""
+        newest = self.tail()
+        offset, ids, entries = newest.offset, set(newest.ids), list(newest.entries)
+        for _ in range(pages):
+            if offset == 0 or (ids and min(ids) <= lowest_id):
+                break
+            offset = max(0, offset - PAGE_MAX)
+            earlier = self.tail(offset=offset)
+            ids |= earlier.ids
+            entries = earlier.entries + entries
+        return Tail(offset, newest.total, frozenset(ids), entries)
+
     def absent_id(self) -> int:
         """An id this run saw answer 404: the only kind of id besides its own that it may write to."""
         for candidate in range(ABSENT_ID_BASE, ABSENT_ID_BASE + 50):
