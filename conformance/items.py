@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
+from conformance import strict_json
 from conformance.client import ITEMS, NO_BODY, ApiClient, Auth, item_path
 from conformance.item_shape import item_shape_problems
 from conformance.violations import blocked, request_line
@@ -54,7 +54,7 @@ def _json_body(response: httpx.Response, expected: int) -> Any:
     if response.status_code != expected:
         raise blocked(f"{_brief(response)}, not {expected}")
     try:
-        return json.loads(response.content)
+        return strict_json.loads(response.content)
     except ValueError:
         raise blocked(f"{_brief(response)} with a body that is not JSON") from None
 

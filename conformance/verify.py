@@ -7,16 +7,16 @@ defaults to the request line of that exchange.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import httpx
 
+from conformance import strict_json
 from conformance.client import ApiClient, exchange_of, item_path
 from conformance.item_shape import ITEM_MEMBERS, item_shape_problems, same_value, short_repr
-from conformance.items import Items, Tail
+from conformance.items import Tail
 from conformance.violations import ContractViolation, Violation, blocked, request_line
 
 Requirement = str | Collection[str]
@@ -85,7 +85,7 @@ def _media_type(response: httpx.Response) -> str:
 
 def _parse_json(response: httpx.Response, requirement: Requirement, summary: str | None) -> Any:
     try:
-        return json.loads(response.content)
+        return strict_json.loads(response.content)
     except ValueError as error:
         raise fail(
             requirement,
@@ -174,7 +174,7 @@ def verify_members(
 
 def _error_body_problems(response: httpx.Response) -> list[str]:
     try:
-        body = json.loads(response.content)
+        body = strict_json.loads(response.content)
     except ValueError:
         return [f"the body is not JSON: {response.content[:80]!r}"]
     if not isinstance(body, dict):
@@ -196,7 +196,7 @@ def _problem_details_problems(response: httpx.Response) -> list[str]:
     if _media_type(response) != "application/problem+json":
         problems.append(f"Content-Type is {response.headers.get('content-type', '(none)')!r}")
     try:
-        body = json.loads(response.content)
+        body = strict_json.loads(response.content)
     except ValueError:
         return [*problems, "the body is not JSON"]
     if not isinstance(body, dict):
@@ -265,14 +265,14 @@ def verify_refused(
     verify_unchanged(api, before, requirement, f"item {before['id']} after a refused {response.request.method}")
 
 
-def verify_not_created(items: Items, name: str, requirement: Requirement) -> None:
-    """No item named `name` appeared after a refused create: new items take the highest ids, so the newest are
-    searched."""
-    found = [entry for entry in items.tail().entries if isinstance(entry, dict) and entry.get("name") == name]
+def verify_not_created(tail: Tail, name: str, requirement: Requirement) -> None:
+    """No item named `name` is among the newest items (a `tail` read after a refused write): new items take
+    the highest ids."""
+    found = [entry for entry in tail.entries if isinstance(entry, dict) and entry.get("name") == name]
     if found:
         raise fail(
             requirement,
-            "the list after a refused POST",
+            "the list after a refused write",
             expected=f"no item named {name!r} stored",
             received=f"item {found[0].get('id')} was stored: {found[0]}",
         )

@@ -18,17 +18,40 @@ from conformance.verify import (
     verify_status,
     verify_unchanged,
 )
+from conformance.violations import blocked
 
 WRITES = ["POST", "PUT", "PATCH", "DELETE"]
-BAD_CREDENTIALS: dict[str, str] = {
+Credentials = Callable[[str], Auth]
+"""The Authorization of a write, made from the run's token (False: no header at all)."""
+BAD_CREDENTIALS: dict[str, Credentials] = {
     # No trailing space: HTTP strips it from field values (RFC 9110 §5.5), so "Bearer " is "Bearer".
-    "empty-token": "Bearer",
-    "unknown-token": "Bearer conformance-unknown-token-7f3a9c",
-    "basic-scheme": "Basic " + base64.b64encode(b"conformance:secret").decode(),
+    "empty-token": lambda token: "Bearer",
+    "unknown-token": lambda token: "Bearer conformance-unknown-token-7f3a9c",
+    "basic-scheme": lambda token: "Basic " + base64.b64encode(b"conformance:secret").decode(),
+    # The right token under another scheme or none: a check that ignores the scheme name accepts these.
+    "basic-with-the-token": lambda token: f"Basic {token}",
+    "token-scheme": lambda token: f"Token {token}",
+    "no-scheme": lambda token: token,
+    "scheme-glued-to-the-token": lambda token: f"Bearer{token}",
+    # The right scheme with the token bent: a check of a prefix, a suffix or letters regardless of case accepts these.
+    "token-with-a-suffix": lambda token: f"Bearer {token}x",
+    "token-with-a-prefix": lambda token: f"Bearer x{token}",
+    "token-and-a-second-word": lambda token: f"Bearer {token} x",
+    "token-cut-short": lambda token: f"Bearer {token[:-1]}",
+    "token-in-other-case": lambda token: f"Bearer {token.swapcase()}",
 }
-REFUSED: dict[str, Auth] = {"no-header": False, **BAD_CREDENTIALS}
+REFUSED: dict[str, Credentials] = {"no-header": lambda token: False, **BAD_CREDENTIALS}
 """Every Authorization a write is refused with."""
 REFUSED_BY = "AUTH-REQUIRED and AUTH-INVALID"
+
+
+def authorization(api: ApiClient, credentials: Credentials) -> Auth:
+    """The header `credentials` make of this run's token; a form that is the valid token itself for it (a token
+    without letters has no other case) leaves the test not run."""
+    header = credentials(api.token or "")
+    if header == f"Bearer {api.token}":
+        raise blocked(f"{header!r} is this run's valid credentials, not a wrong form of them")
+    return header
 
 
 def check_refused(items: Items, method: str, auth: Auth, requirement: str) -> None:
@@ -48,9 +71,12 @@ def test_a_write_without_authorization_gets_401(items: Items, method: str) -> No
 @pytest.mark.requirement("AUTH-INVALID")
 @pytest.mark.parametrize("credentials", BAD_CREDENTIALS.values(), ids=BAD_CREDENTIALS.keys())
 @pytest.mark.parametrize("method", WRITES)
-def test_a_write_with_bad_credentials_gets_401(items: Items, method: str, credentials: str) -> None:
-    """AUTH-INVALID: an unknown token, an empty token, or another scheme (Basic) gets 401."""
-    check_refused(items, method, credentials, "AUTH-INVALID")
+def test_a_write_with_bad_credentials_gets_401(
+    api: ApiClient, items: Items, method: str, credentials: Credentials
+) -> None:
+    """AUTH-INVALID: an unknown token, an empty token, or another scheme (Basic) gets 401: the scheme name and
+    the whole token are checked, not a part of them."""
+    check_refused(items, method, authorization(api, credentials), "AUTH-INVALID")
 
 
 @pytest.mark.requirement("AUTH-FIRST")
@@ -63,12 +89,12 @@ def test_authentication_is_decided_before_existence(items: Items, method: str) -
 
 @pytest.mark.requirement("AUTH-FIRST")
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH"])
-def test_authentication_is_decided_before_body_validation(items: Items, method: str) -> None:
+def test_authentication_is_decided_before_body_validation(api: ApiClient, items: Items, method: str) -> None:
     """AUTH-FIRST: an unauthenticated write gets 401 even when the body is invalid."""
     item = items.create()
     path = ITEMS if method == "POST" else item_path(item["id"])
     invalid = {"price": "not a number", "unexpected": True}
-    response = items.send(method, path, auth=BAD_CREDENTIALS["unknown-token"], body=invalid)
+    response = items.send(method, path, auth=authorization(api, BAD_CREDENTIALS["unknown-token"]), body=invalid)
     verify_status(response, 401, "AUTH-FIRST", f"{method} with an invalid body and an unknown token")
 
 
@@ -80,22 +106,23 @@ def test_authentication_is_decided_before_existence_and_validation_together(api:
 
 
 @pytest.mark.requirement("AUTH-NO-EFFECT")
-@pytest.mark.parametrize("auth", REFUSED.values(), ids=REFUSED.keys())
+@pytest.mark.parametrize("credentials", REFUSED.values(), ids=REFUSED.keys())
 @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
-def test_a_refused_write_changes_nothing(api: ApiClient, items: Items, method: str, auth: Auth) -> None:
+def test_a_refused_write_changes_nothing(api: ApiClient, items: Items, method: str, credentials: Credentials) -> None:
     """AUTH-NO-EFFECT: a write rejected with 401 changes nothing."""
     item = items.create(items.body(description="before"))
+    auth = authorization(api, credentials)
     skip_unless_status(items.send(method, item_path(item["id"]), auth=auth), 401, REFUSED_BY)
     verify_unchanged(api, item, "AUTH-NO-EFFECT", f"item {item['id']} after a refused {method}")
 
 
 @pytest.mark.requirement("AUTH-NO-EFFECT")
-@pytest.mark.parametrize("auth", REFUSED.values(), ids=REFUSED.keys())
-def test_a_refused_create_stores_nothing(api: ApiClient, items: Items, auth: Auth) -> None:
+@pytest.mark.parametrize("credentials", REFUSED.values(), ids=REFUSED.keys())
+def test_a_refused_create_stores_nothing(api: ApiClient, items: Items, credentials: Credentials) -> None:
     """AUTH-NO-EFFECT: a POST rejected with 401 stores no item."""
     body = items.body()
-    skip_unless_status(api.post(ITEMS, body=body, auth=auth), 401, REFUSED_BY)
-    verify_not_created(items, body["name"], "AUTH-NO-EFFECT")
+    skip_unless_status(api.post(ITEMS, body=body, auth=authorization(api, credentials)), 401, REFUSED_BY)
+    verify_not_created(items.tail(), body["name"], "AUTH-NO-EFFECT")
 
 
 READS: dict[str, Callable[[Items], str]] = {
@@ -115,9 +142,10 @@ def test_reads_need_no_credentials(api: ApiClient, items: Items, path_for: Calla
 
 
 @pytest.mark.requirement("AUTH-CHALLENGE")
-@pytest.mark.parametrize("auth", REFUSED.values(), ids=REFUSED.keys())
-def test_a_401_carries_a_bearer_challenge(api: ApiClient, items: Items, auth: Auth) -> None:
+@pytest.mark.parametrize("credentials", REFUSED.values(), ids=REFUSED.keys())
+def test_a_401_carries_a_bearer_challenge(api: ApiClient, items: Items, credentials: Credentials) -> None:
     """AUTH-CHALLENGE: a 401 carries WWW-Authenticate with the Bearer scheme (RFC 6750 §3)."""
+    auth = authorization(api, credentials)
     response = api.post(ITEMS, body=items.body(), auth=auth)
     verify_status(response, 401, "AUTH-REQUIRED" if auth is False else "AUTH-INVALID")
     verify_bearer_challenge(response)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import httpx
@@ -13,9 +14,11 @@ from conformance.verify import (
     fail,
     skip_unless_status,
     verify_error_body,
+    verify_item_response,
     verify_json_success,
     verify_problem_details,
     verify_status,
+    verify_unchanged,
 )
 
 ItemMethods = {"GET", "PUT", "PATCH", "DELETE"}
@@ -27,6 +30,10 @@ ERROR_CASES: dict[str, tuple[int, Callable[[ApiClient, Items], httpx.Response]]]
     "401-no-credentials": (401, lambda api, items: api.post(ITEMS, body=items.body(), auth=False)),
     "404-missing-item": (404, lambda api, items: api.get(item_path(items.absent_id()))),
     "404-unknown-path": (404, lambda api, items: api.get("/conformance-no-such-path")),
+    "404-below-an-item": (404, lambda api, items: api.get(item_path(items.create()["id"]) + "/children")),
+    # Where frameworks serve their own pages (API docs), whose errors their handlers may never see.
+    "404-below-a-docs-path": (404, lambda api, items: api.get("/schema/conformance-no-such-page")),
+    "404-below-another-docs-path": (404, lambda api, items: api.get("/docs/conformance-no-such-page")),
     "422-invalid-body": (422, lambda api, items: api.post(ITEMS, body={"name": "", "price": -1})),
 }
 
@@ -74,7 +81,17 @@ def test_every_4xx_is_problem_details(
     verify_problem_details(error_to_judge(api, items, status, send))
 
 
-UNKNOWN_PATHS = ["/conformance-no-such-path", "/items-and-more", "/items/1/children", "/v2/items", "/ITEMS"]
+UNKNOWN_PATHS = [
+    "/conformance-no-such-path",
+    "/items-and-more",
+    "/items/1/children",
+    "/v2/items",
+    "/ITEMS",
+    "/schema/conformance-no-such-page",
+    "/docs/conformance-no-such-page",
+]
+BELOW_AN_ITEM = {"a-child": "/children", "a-number": "/1", "the-collection": "/items", "a-file": "/item.json"}
+"""Paths below an existing item: routing that matches only the start of a path serves them as that item."""
 
 
 @pytest.mark.requirement("GEN-404")
@@ -85,19 +102,45 @@ def test_a_path_outside_the_contract_gets_404(api: ApiClient, path: str) -> None
 
 
 @pytest.mark.requirement("GEN-404")
-def test_a_trailing_slash_is_404_served_or_redirected(api: ApiClient) -> None:
-    """GEN-404: /items/ MAY be served as /items or redirected to it; otherwise it is 404."""
-    response = api.get(f"{ITEMS}/")
+@pytest.mark.parametrize("below", BELOW_AN_ITEM.values(), ids=BELOW_AN_ITEM.keys())
+@pytest.mark.parametrize("method", ["GET", "POST", "PUT", "PATCH", "DELETE"])
+def test_a_path_below_an_existing_item_gets_404(api: ApiClient, items: Items, method: str, below: str) -> None:
+    """GEN-404: a path below an existing item's is outside the contract: 404, for every method, and the item
+    is not touched."""
+    item = items.create(items.body(description="before"))
+    path = item_path(item["id"]) + below
+    verify_status(items.send(method, path, auth=method != "GET"), 404, "GEN-404")
+    verify_unchanged(api, item, "GEN-404", f"item {item['id']} after {method} {path}")
+
+
+TRAILING_SLASHED: dict[str, Callable[[Items], str]] = {
+    "collection": lambda items: ITEMS,
+    "existing-item": lambda items: item_path(items.create(items.body(description="slashed"))["id"]),
+}
+
+
+@pytest.mark.requirement("GEN-404")
+@pytest.mark.parametrize("path_for", TRAILING_SLASHED.values(), ids=TRAILING_SLASHED.keys())
+def test_a_trailing_slash_is_404_served_or_redirected(
+    api: ApiClient, items: Items, path_for: Callable[[Items], str]
+) -> None:
+    """GEN-404: /items/ or /items/{id}/ MAY be served as the path without the slash or redirected to it;
+    otherwise it is 404."""
+    path = path_for(items)
+    response = api.get(f"{path}/")
     verify_status(response, {200, 301, 302, 307, 308, 404}, "GEN-404")
     if response.is_redirect:
         location = response.headers.get("location", "")
-        if api.api_path(response.request.url.join(location)) != ITEMS:
+        if api.api_path(response.request.url.join(location)) != path:
             raise fail(
                 "GEN-404",
-                expected="a redirect to /items",
+                expected=f"a redirect to {path}",
                 received=f"Location: {location!r}",
                 response=response,
             )
+    elif response.status_code == 200 and path != ITEMS:
+        # Served as that path: the same item, not another one the path also matched.
+        verify_item_response(response, 200, "GEN-404", members=items.fetch(int(path.rsplit("/", 1)[1])))
 
 
 def verify_405(response: httpx.Response, defined: set[str], unauthenticated: bool) -> None:
@@ -147,6 +190,11 @@ def test_delete_of_the_collection_gets_405_or_401(api: ApiClient) -> None:
     verify_405(response, CollectionMethods, unauthenticated=True)
 
 
+def name_of(items: Items) -> bytes:
+    """A new item name of this run, as a JSON string: whatever the server makes of the body, it is cleaned up."""
+    return json.dumps(items.body()["name"]).encode()
+
+
 @pytest.mark.requirement("GEN-NO-5XX")
 @pytest.mark.parametrize(
     "request_for",
@@ -159,8 +207,23 @@ def test_delete_of_the_collection_gets_405_or_401(api: ApiClient) -> None:
         lambda items: ("POST", ITEMS, b'{"name": "\\u0000", "price": 1}'),
         lambda items: ("POST", ITEMS, b'{"name": "x", "price": 1e400}'),
         lambda items: ("POST", ITEMS, b'{"name": "x", "price": 1' + b"0" * 400 + b"}"),
+        # Past the 4300 digits Python's int() refuses, and past what many parsers read natively.
+        lambda items: ("POST", ITEMS, b'{"name": "x", "price": 1' + b"0" * 5000 + b"}"),
         lambda items: ("POST", ITEMS, b'{"name": {"nested": [[[[[]]]]]}, "price": 1}'),
         lambda items: ("POST", ITEMS, b"\xff\xfe\xfd"),
+        # §8 leaves these to the server, short of a 5xx: lone surrogates, duplicate members, a body over 1 MiB,
+        # HEAD and OPTIONS.
+        lambda items: ("POST", ITEMS, b'{"name": "\\ud800 lone", "price": 1}'),
+        lambda items: ("POST", ITEMS, b'{"name": %s, "name": %s, "price": 1}' % (name_of(items), name_of(items))),
+        lambda items: (
+            "POST",
+            ITEMS,
+            b'{"name": %s, "price": 1, "description": "%s"}' % (name_of(items), b"d" * 2**20),
+        ),
+        lambda items: ("HEAD", ITEMS, None),
+        lambda items: ("HEAD", item_path(items.create()["id"]), None),
+        lambda items: ("OPTIONS", ITEMS, None),
+        lambda items: ("OPTIONS", item_path(items.create()["id"]), None),
         lambda items: ("PATCH", item_path(items.create()["id"]), b'{"price": -0.0}'),
         lambda items: ("PUT", item_path(items.create()["id"]), b'{"name": "x", "price": 1, "description": {}}'),
     ],
@@ -173,8 +236,16 @@ def test_delete_of_the_collection_gets_405_or_401(api: ApiClient) -> None:
         "nul-in-name",
         "price-overflow",
         "price-400-digits",
+        "price-5000-digits",
         "nested-name",
         "not-utf8",
+        "lone-surrogate",
+        "duplicate-members",
+        "body-over-1-MiB",
+        "head-of-the-list",
+        "head-of-an-item",
+        "options-of-the-list",
+        "options-of-an-item",
         "negative-zero-price",
         "object-description",
     ],

@@ -7,11 +7,16 @@ python -m target_app export-contract [--output PATH] [--check]
 from __future__ import annotations
 
 import argparse
+import secrets
 import sys
 from pathlib import Path
 
 import contracts
-from target_app.auth import TOKENS_ENV, new_dev_token, tokens_from_env
+from target_app.auth import TOKENS_ENV, tokens_from_env
+
+
+def new_dev_token() -> str:
+    return f"dev-{secrets.token_urlsafe(18)}"
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hmac
 import os
-import secrets
 from collections.abc import Iterable
 
 from litestar.connection import ASGIConnection
@@ -20,12 +19,18 @@ TOKENS_ENV = "ITEMS_API_TOKENS"
 
 
 def tokens_from_env() -> frozenset[str]:
-    raw = os.environ.get(TOKENS_ENV, "")
-    return frozenset(token.strip() for token in raw.split(",") if token.strip())
+    listed = os.environ.get(TOKENS_ENV)
+    if listed is None:
+        return frozenset()
+    return frozenset(token.strip() for token in listed.split(",") if token.strip())
 
 
-def new_dev_token() -> str:
-    return f"dev-{secrets.token_urlsafe(18)}"
+def configured_tokens(tokens: Iterable[str] | None) -> Iterable[str]:
+    """The tokens create_app() was given or, when it was given none, those of ITEMS_API_TOKENS."""
+    if isinstance(tokens, str):
+        # A lone string would be read as one-character tokens: refuse the mistake, do not guess.
+        raise TypeError("tokens must be a collection of strings, not a string")
+    return tokens_from_env() if tokens is None else tokens
 
 
 class BearerAuth:

@@ -13,9 +13,11 @@ edit or a change of JSON request bodies registers that itself with @store_fault,
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
+import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode
@@ -25,11 +27,13 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from pydantic import ValidationError
 
 from target_app.auth import BearerAuth
 from target_app.errors import MalformedBody, UnprocessableBody, http_exception_to_problem, problem_response
 from target_app.models import FieldError, Item, ItemCreate, ItemPatch
 from target_app.parts import AppParts
+from target_app.routes import read_json
 from target_app.store import ItemStore
 
 Inject = Callable[[AppParts], None]
@@ -136,8 +140,12 @@ def response_fault(name: str, violates: tuple[str, ...], description: str) -> Ca
     return _installed_by(edit_responses, name, violates, description)
 
 
-def edit_requests(parts: AppParts, edit: Callable[[Scope, bytes], bytes | Response | None]) -> None:
-    """Reads every request body first; `edit` may return a new body, or a response to answer with at once."""
+RequestEdit = Callable[[Scope, bytes], bytes | Response | Awaitable[bytes | Response | None] | None]
+
+
+def edit_requests(parts: AppParts, edit: RequestEdit) -> None:
+    """Reads every request body first; `edit` (a coroutine if it must await the store) may return a new body,
+    or a response to answer with at once."""
 
     def middleware(app: ASGIApp) -> ASGIApp:
         async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
@@ -150,6 +158,8 @@ def edit_requests(parts: AppParts, edit: Callable[[Scope, bytes], bytes | Respon
                 body += message.get("body", b"")
                 more = message.get("more_body", False)
             edited = edit(scope, body)
+            if inspect.isawaitable(edited):
+                edited = await edited
             if isinstance(edited, Response):
                 await edited.to_asgi_response(app=None, request=Request(scope))(scope, receive, send)  # type: ignore[arg-type]
                 return
@@ -293,6 +303,35 @@ def _auth_any_token(parts: AppParts) -> None:
 @fault("auth-basic-accepted", ("AUTH-INVALID",), "any Basic credentials are accepted as well as the bearer token")
 def _auth_basic_accepted(parts: AppParts) -> None:
     _auth(parts, lambda inner, header: inner.accepts(header) or (header or "").lower().startswith("basic "))
+
+
+@fault("auth-scheme-ignored", ("AUTH-INVALID",), "the last word of the header is the token, whatever the scheme")
+def _auth_scheme_ignored(parts: AppParts) -> None:
+    # e.g. `header.split(" ")[-1]`: Basic <token>, Token <token> and <token> alone are all let in.
+    _auth(parts, lambda inner, header: bool(header) and inner.accepts(f"Bearer {header.split(' ')[-1]}"))
+
+
+@fault("auth-token-prefix", ("AUTH-INVALID",), "a token that starts with a configured one is accepted")
+def _auth_token_prefix(parts: AppParts) -> None:
+    def decide(inner: BearerAuth, header: str | None) -> bool:
+        scheme, _, presented = (header or "").partition(" ")
+        return scheme.lower() == "bearer" and any(inner.accepts(f"Bearer {presented[:n]}") for n in range(1, 200))
+
+    _auth(parts, decide)
+
+
+@fault(
+    "auth-token-case-insensitive",
+    ("AUTH-INVALID",),
+    "the whole header is compared case-insensitively, the token too (AUTH-SCHEME-CASE done on the wrong part)",
+)
+def _auth_token_case_insensitive(parts: AppParts) -> None:
+    def decide(inner: BearerAuth, header: str | None) -> bool:
+        scheme, _, presented = (header or "").partition(" ")
+        variants = {presented, presented.lower(), presented.upper(), presented.swapcase()}
+        return any(inner.accepts(f"{scheme} {variant}") for variant in variants)
+
+    _auth(parts, decide)
 
 
 @fault("auth-optional", ("AUTH-REQUIRED",), "a write without an Authorization header is let through")
@@ -576,6 +615,53 @@ def _path_id_500(parts: AppParts) -> None:
     edit_requests(parts, crash)
 
 
+ASGI_REQUEST_KEYS = ("type", "asgi", "http_version", "method", "scheme", "root_path", "query_string", "headers")
+ASGI_REQUEST_KEYS += ("client", "server", "extensions")
+
+
+class _Rerouted(Response):
+    """Answers a request as if it had been sent to `path`: the whole app again, on a fresh scope."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(None)
+        self.path = path
+
+    def to_asgi_response(self, app: Any, request: Request, **kwargs: Any) -> ASGIApp:  # type: ignore[override]
+        async def rerouted(scope: Scope, receive: Receive, send: Send) -> None:
+            fresh = {key: scope[key] for key in ASGI_REQUEST_KEYS if key in scope}
+            await request.app({**fresh, "path": self.path, "raw_path": self.path.encode()}, receive, send)  # type: ignore[arg-type]
+
+        return rerouted
+
+
+def _serve_as_item(parts: AppParts, leading_id: re.Pattern[str]) -> None:
+    """Paths that the router finds nothing for but that `leading_id` matches are served as that item."""
+
+    def reroute(request: Request, exc: HTTPException) -> Response | None:
+        match = leading_id.match(request.url.path)
+        return _Rerouted(f"/items/{match.group(1)}") if exc.status_code == 404 and match else None
+
+    _handle_errors(parts, reroute)
+
+
+@fault(
+    "unanchored-item-routes",
+    ("GEN-404",),
+    "paths below an item's are served as that item: /items/5/children is item 5 (a route pattern without its end)",
+)
+def _unanchored_item_routes(parts: AppParts) -> None:
+    _serve_as_item(parts, re.compile(r"^/items/(\d+)/."))
+
+
+@fault(
+    "path-id-read-as-leading-digits",
+    ("PATH-ID",),
+    "a path id is read from its leading digits (parseInt): /items/5abc and /items/5.5 are item 5",
+)
+def _path_id_read_as_leading_digits(parts: AppParts) -> None:
+    _serve_as_item(parts, re.compile(r"^/items/(\d+)[^\d/]"))
+
+
 # --- §4 Validation --------------------------------------------------------------------------------
 
 
@@ -618,6 +704,118 @@ def _unknown_members_ignored(document: dict[str, Any]) -> None:
         del document[member]
 
 
+def _has_non_finite(value: object) -> bool:
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(_has_non_finite(member) for member in value.values())
+    return isinstance(value, list) and any(_has_non_finite(entry) for entry in value)
+
+
+@fault(
+    "lenient-json-numbers",
+    ("VALID-400",),
+    "NaN, Infinity and -Infinity are read as numbers (Python's json.loads default), then fail validation: 422",
+)
+def _lenient_json_numbers(parts: AppParts) -> None:
+    def lenient(scope: Scope, body: bytes) -> Response | None:
+        try:
+            document = json.loads(body)
+        except ValueError:
+            return None
+        if not _has_non_finite(document):
+            return None
+        return problem_response(422, "The request body does not match the schema.")
+
+    edit_requests(parts, lenient)
+
+
+RELAXED_JSON = (
+    (re.compile(rb"//[^\n]*"), b""),
+    (re.compile(rb"/\*.*?\*/", re.DOTALL), b""),
+    (re.compile(rb",(\s*[}\]])"), rb"\1"),
+)
+
+
+@fault(
+    "lenient-json-syntax",
+    ("VALID-400",),
+    "comments and trailing commas in bodies are accepted (a relaxed JSON parser, as for config files)",
+)
+def _lenient_json_syntax(parts: AppParts) -> None:
+    def relax(scope: Scope, body: bytes) -> bytes:
+        for pattern, replacement in RELAXED_JSON:
+            body = pattern.sub(replacement, body)
+        return body
+
+    edit_requests(parts, relax)
+
+
+def _item_id(scope: Scope) -> int | None:
+    segment = scope["path"].rsplit("/", 1)[-1]
+    return int(segment) if ITEM_PATH.match(scope["path"]) and segment.isdigit() else None
+
+
+def _authorized(parts: AppParts, scope: Scope) -> bool:
+    header = dict(scope["headers"]).get(b"authorization")
+    return parts.auth.accepts(header.decode("latin-1") if header else None)
+
+
+@fault(
+    "partial-write-on-422",
+    ("VALID-422", "UPDATE-NULL-REQUIRED"),
+    "PATCH writes member by member: a 422 for one member comes after the members before it were written",
+)
+def _partial_write_on_422(parts: AppParts) -> None:
+    store = parts.store
+
+    async def member_by_member(scope: Scope, body: bytes) -> Response | None:
+        item_id = _item_id(scope)
+        if scope["method"] != "PATCH" or item_id is None or not _authorized(parts, scope):
+            return None
+        try:
+            document = read_json(body)
+        except MalformedBody:
+            return None
+        if not isinstance(document, dict) or await store.get(item_id) is None:
+            return None
+        for member, value in document.items():
+            try:
+                patch = ItemPatch.model_validate({member: value}, strict=True)
+            except ValidationError as error:
+                return http_exception_to_problem(Request(scope), UnprocessableBody.from_validation_error(error))
+            await store.update(item_id, patch)
+        return None
+
+    edit_requests(parts, member_by_member)
+
+
+@fault(
+    "create-stored-before-validation",
+    ("VALID-422",),
+    "POST stores the body first and validates it after: the 422 comes, but the item stays",
+)
+def _create_stored_before_validation(parts: AppParts) -> None:
+    store = parts.store
+
+    def store_first(scope: Scope, body: bytes) -> None:
+        if not _is(scope, "POST", "/items") or not _authorized(parts, scope):
+            return
+        try:
+            document = read_json(body)
+        except MalformedBody:
+            return
+        try:
+            ItemCreate.model_validate(document, strict=True)
+        except ValidationError:
+            if isinstance(document, dict) and isinstance(document.get("name"), str):
+                store._last_id += 1  # e.g. an ORM row saved before the model's checks run
+                fields = {member: document.get(member) for member in ("name", "price", "description")}
+                store._items[store._last_id] = Item.model_construct(id=store._last_id, **fields)
+
+    edit_requests(parts, store_first)
+
+
 def _anonymous_422(request: Request, exc: HTTPException) -> Response:
     if isinstance(exc, UnprocessableBody):
         return problem_response(422, "The request body is invalid.")
@@ -653,6 +851,25 @@ def _errors_plain_json(scope: Scope, status: int, headers: Headers, body: bytes)
     if 400 <= status < 500 and body:
         return _json_response(status, headers, {"detail": json.loads(body)["detail"]})
     return status, headers, body
+
+
+@response_fault(
+    "docs-pages-html-404",
+    ("ERR-BODY", "ERR-PROBLEM"),
+    "unknown pages below the framework's docs (/schema/…) get its HTML 404, not an error body",
+)
+def _docs_pages_html_404(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    if status != 404 or not scope["path"].startswith("/schema/"):
+        return status, headers, body
+    page = b"<html><body><h1>404 Not Found</h1></body></html>"
+    return status, [*_without(headers, b"content-type"), (b"content-type", b"text/html; charset=utf-8")], page
+
+
+@fault("huge-integer-500", ("GEN-NO-5XX",), "an integer of more than 4300 digits in a body crashes the server: 500")
+def _huge_integer_500(parts: AppParts) -> None:
+    # Python's int() refuses longer strings (CVE-2020-10735); a parser that lets the ValueError escape fails so.
+    huge = re.compile(rb"\d{4301}")
+    edit_requests(parts, lambda scope, body: problem_response(500, "crash") if huge.search(body) else None)
 
 
 def _handle_errors(parts: AppParts, respond: Callable[[Request, HTTPException], Response | None]) -> None:

@@ -13,13 +13,17 @@ import json
 from typing import Any
 
 from litestar import Litestar, Request
+from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from target_app.errors import PROBLEM_JSON
 from target_app.models import Error, Item, ItemCreate, ItemPage, ItemPatch
 
+TITLE = "Items API"
+CONTRACT_VERSION = "1.0.0"
 SCHEMA_REF = "#/components/schemas/{model}"
 DOCUMENTED_MODELS: tuple[type[BaseModel], ...] = (Item, ItemPage, ItemCreate, ItemPatch, Error)
 REQUEST_BODIES = {"createItem": ItemCreate, "replaceItem": ItemCreate, "updateItem": ItemPatch}
@@ -80,3 +84,14 @@ class ContractJsonPlugin(JsonRenderPlugin):
 
     def render(self, request: Request, openapi_schema: dict[str, Any]) -> bytes:
         return render_contract(request.app).encode()
+
+
+def openapi_config() -> OpenAPIConfig:
+    """What Litestar generates the document from; the completion above and the plugin make it the contract."""
+    return OpenAPIConfig(
+        title=TITLE,
+        version=CONTRACT_VERSION,
+        create_examples=False,
+        components=Components(security_schemes={"bearerAuth": SecurityScheme(type="http", scheme="bearer")}),
+        render_plugins=[ContractJsonPlugin()],
+    )
