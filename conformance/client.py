@@ -6,14 +6,16 @@ import json
 import math
 import re
 import threading
+import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import httpx
 
 from conformance.exchange import CUT_KEY, Exchange, from_request, from_response
 from conformance.ledger import Ledger
+from conformance.pacing import Pacer, Throttled
 from conformance.redaction import Redactor
 
 ITEMS = "/items"
@@ -21,6 +23,7 @@ _ITEM_PATH = re.compile(r"^/items/([^/?#]+)$")
 NO_BODY: Final = object()
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 REDACTOR_KEY = "conformance.redactor"
+CURL_KEY = "conformance.curl"
 
 Auth = bool | str | None
 """True: the configured bearer token; False/None: no Authorization header; a str: that exact header value."""
@@ -35,7 +38,8 @@ class NoResponse(AssertionError):
 
     def __init__(self, error: httpx.TransportError, exchange: Exchange) -> None:
         self.exchange = exchange
-        super().__init__(f"no response to {exchange.method} {exchange.url}: {type(error).__name__}: {error}")
+        self.cause = f"{type(error).__name__}: {error}"
+        super().__init__(f"no response to {exchange.method} {exchange.url}: {self.cause}")
 
 
 class NotRun(RuntimeError):
@@ -51,7 +55,8 @@ class ReadOnlyRefused(NotRun):
 
 
 class TargetDown(RuntimeError):
-    """The target stopped answering altogether; judging it further would only pile up timeouts."""
+    """The target stopped answering altogether, or kept answering "later" past the run's bounds: judging it
+    further would only pile up timeouts or waits."""
 
 
 MAX_BODY = 8 * 1024 * 1024
@@ -62,7 +67,8 @@ DOWN_AFTER = 5
 
 def exchange_of(response: httpx.Response) -> Exchange:
     """The evidence for a response the client received, redacted with the run's secrets."""
-    return from_response(response, response.extensions.get(REDACTOR_KEY) or Redactor())
+    extensions = response.extensions
+    return from_response(response, extensions.get(REDACTOR_KEY) or Redactor(), extensions.get(CURL_KEY, ()))
 
 
 def item_path(item_id: int | str) -> str:
@@ -100,13 +106,25 @@ def encode_json(value: Any) -> bytes:
 
 class ApiClient:
     def __init__(
-        self, http: httpx.Client, *, token: str | None, ledger: Ledger, redactor: Redactor, read_only: bool = False
+        self,
+        http: httpx.Client,
+        *,
+        token: str | None,
+        ledger: Ledger,
+        redactor: Redactor,
+        read_only: bool = False,
+        pacer: Pacer | None = None,
+        curl_options: Sequence[str] = (),
     ) -> None:
+        """`http` carries the target's base URL (its path is the API's root), TLS and --header values;
+        `pacer` the run's rate and its waiting for 429/503; `curl_options` what evidence adds to curl lines."""
         self.http = http
         self.token = token
         self.ledger = ledger
         self.redactor = redactor
         self.read_only = read_only
+        self.pacer = pacer
+        self.curl_options = tuple(curl_options)
         self._count = 0
         self._silent = 0
         self._lock = threading.Lock()
@@ -143,10 +161,10 @@ class ApiClient:
         if content is not None:
             sent_headers.setdefault("Content-Type", "application/json")
         request = self.http.build_request(method, path, params=params, headers=sent_headers, content=content)
-        with self._lock:
-            self._count += 1
         try:
-            response = self._receive(request)
+            response = self._send(request)
+        except Throttled as error:
+            raise TargetDown(str(error)) from None
         except httpx.LocalProtocolError:
             raise  # The suite built a request HTTP cannot carry: a suite bug, not the target's.
         except httpx.TransportError as error:
@@ -158,14 +176,39 @@ class ApiClient:
                     f"the target stopped answering: {DOWN_AFTER} requests in a row got no response "
                     f"(last: {type(error).__name__} on {method} {path})"
                 ) from None
-            raise NoResponse(error, from_request(request, self.redactor)) from None
+            raise NoResponse(error, from_request(request, self.redactor, self.curl_options)) from None
         with self._lock:
             self._silent = 0
         response.extensions[REDACTOR_KEY] = self.redactor
+        response.extensions[CURL_KEY] = self.curl_options
         with self._lock:
             self.observed[(operation_of(method, path), response.status_code)] += 1
         self._record(method, path, response)
         return response
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
+        """At the run's rate; a 429 or 503 that asks to wait is waited out and the request sent again."""
+        retries = 0
+        while True:
+            if self.pacer is not None:
+                self.pacer.before_send()
+            with self._lock:
+                self._count += 1
+            response = self._receive(request)
+            delay = self.pacer.delay_for(response, retries) if self.pacer is not None else None
+            if delay is None:
+                return response
+            retries += 1
+            time.sleep(delay)
+
+    def api_path(self, url: httpx.URL | str) -> str | None:
+        """The path of `url` below the API's root (`/items/5` for `…/api/v1/items/5` when the base URL is
+        `…/api/v1`), or None when it lies outside it."""
+        root = self.http.base_url.path.rstrip("/")
+        path = httpx.URL(str(url)).path
+        if root and path != root and not path.startswith(f"{root}/"):
+            return None
+        return path[len(root) :] or "/"
 
     def _receive(self, request: httpx.Request) -> httpx.Response:
         """Reads at most MAX_BODY bytes of the body; a larger one is cut, and marked so in the response."""

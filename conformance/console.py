@@ -11,6 +11,8 @@ from conformance.gate import Gate
 from conformance.results import Judgement, Status
 from conformance.settings import RunSettings
 
+INSECURE = "TLS certificates were NOT verified (--insecure): anyone on the path could have answered"
+
 VERDICT_TITLES = {
     "fully-conformant": "FULLY CONFORMANT",
     "conformant": "CONFORMANT",
@@ -47,8 +49,15 @@ def _print_expectations(terminal: Any, gate: Gate) -> None:
         terminal.write_line(f"expired expectation (excuses nothing): {row['id']} since {row['expires']}", yellow=True)
 
 
-def print_summary(terminal: Any, judgement: Judgement, gate: Gate, settings: RunSettings, facts: RunFacts) -> None:
-    terminal.section("Items API conformance", sep="=")
+class PlainTerminal:
+    """Where a command without pytest's terminal (`conformance merge`) writes the same lines: stdout, no colour."""
+
+    def write_line(self, line: str, **markup: bool) -> None:
+        print(line)
+
+
+def print_verdict(terminal: Any, judgement: Judgement, gate: Gate) -> None:
+    """The verdict, or the gate and then the verdict when expectations decide the exit code."""
     title = VERDICT_TITLES[judgement.verdict.value]
     if gate.expectations is None:
         terminal.write_line(
@@ -60,7 +69,27 @@ def print_summary(terminal: Any, judgement: Judgement, gate: Gate, settings: Run
     else:
         _print_gate(terminal, gate)
         terminal.write_line(f"verdict: {title} — {judgement.reason}", bold=True)
+
+
+def print_findings(terminal: Any, judgement: Judgement, gate: Gate, leftovers: list[int]) -> None:
+    """What failed, what the expectations file says of it, and what the run could not delete."""
+    if failed := judgement.failed():
+        terminal.write_line(f"failed requirements: {', '.join(failed)}", red=gate.expectations is None)
+    _print_expectations(terminal, gate)
+    if leftovers:
+        terminal.write_line(f"items left on the server (could not delete): {sorted(leftovers)}", yellow=True)
+
+
+def print_summary(terminal: Any, judgement: Judgement, gate: Gate, settings: RunSettings, facts: RunFacts) -> None:
+    terminal.section("Items API conformance", sep="=")
+    print_verdict(terminal, judgement, gate)
     terminal.write_line(f"target:  {settings.target_label}; gate: {settings.level.value}; requests: {facts.requests}")
+    if settings.shard:
+        terminal.write_line(f"shard:   {settings.shard.label}, not a whole run: `conformance merge` gives its verdict")
+    if settings.insecure:
+        terminal.write_line(f"WARNING: {INSECURE}", yellow=True, bold=True)
+    if facts.retries:
+        terminal.write_line(f"waited out 429/503 (Retry-After): {facts.retries} retries, {facts.waited_s:g} s in all")
     by_section: dict[str, Counter[Status]] = {}
     for result in judgement.requirements:
         by_section.setdefault(f"§{result.requirement.section.number} {result.requirement.section.title}", Counter())[
@@ -70,9 +99,5 @@ def print_summary(terminal: Any, judgement: Judgement, gate: Gate, settings: Run
     for name, counts in by_section.items():
         parts = ", ".join(f"{counts[status]} {status.value}" for status in Status if counts[status])
         terminal.write_line(f"  {name:<{width}}  {parts}")
-    if failed := judgement.failed():
-        terminal.write_line(f"failed requirements: {', '.join(failed)}", red=gate.expectations is None)
-    _print_expectations(terminal, gate)
-    if facts.leftovers:
-        terminal.write_line(f"items left on the server (could not delete): {sorted(facts.leftovers)}", yellow=True)
+    print_findings(terminal, judgement, gate, facts.leftovers)
     terminal.write_line(f"reports: {Path(settings.report_dir).resolve()}")

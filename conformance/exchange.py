@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import httpx
 
-from conformance.redaction import SHELL_TOKEN, Redactor
+from conformance.redaction import Redactor
 
 CUT_KEY = "conformance.cut"
 """Set on a response whose body the client stopped reading at its size limit."""
@@ -67,14 +68,15 @@ def _message(headers: httpx.Headers, content: bytes, redactor: Redactor) -> Mess
     )
 
 
-def curl_command(request: httpx.Request, redactor: Redactor) -> str:
-    parts = ["curl", "-i", "-X", request.method, shlex.quote(str(request.url))]
+def curl_command(request: httpx.Request, redactor: Redactor, options: Sequence[str] = ()) -> str:
+    """`options` are the run's own curl options (TLS), already quoted for the shell."""
+    parts = ["curl", "-i", *options, "-X", request.method, shlex.quote(str(request.url))]
     for name, value in request.headers.multi_items():
         if name.lower() in {"host", "content-length", "accept-encoding", "connection", "user-agent", "accept"}:
             continue
         header = f"{name}: {value}"
-        masked = redactor.text(header, mask=SHELL_TOKEN)
-        # Double quotes only where the shell must expand the token variable.
+        masked = redactor.shell(header)
+        # Double quotes only where the shell must expand a secret's variable.
         parts += ["-H", f'"{masked}"' if masked != header else shlex.quote(header)]
     if request.content:
         body = request.content.decode("utf-8", errors="replace")
@@ -82,7 +84,7 @@ def curl_command(request: httpx.Request, redactor: Redactor) -> str:
     return " ".join(parts)
 
 
-def from_response(response: httpx.Response, redactor: Redactor) -> Exchange:
+def from_response(response: httpx.Response, redactor: Redactor, curl_options: Sequence[str] = ()) -> Exchange:
     request = response.request
     cut = f" (body cut by the suite after {len(response.content)} bytes)" if response.extensions.get(CUT_KEY) else ""
     return Exchange(
@@ -92,11 +94,11 @@ def from_response(response: httpx.Response, redactor: Redactor) -> Exchange:
         status=response.status_code,
         reason=response.reason_phrase + cut,
         response=_message(response.headers, response.content, redactor),
-        curl=curl_command(request, redactor),
+        curl=curl_command(request, redactor, curl_options),
     )
 
 
-def from_request(request: httpx.Request, redactor: Redactor) -> Exchange:
+def from_request(request: httpx.Request, redactor: Redactor, curl_options: Sequence[str] = ()) -> Exchange:
     """For a request that got no response (timeout, reset connection)."""
     return Exchange(
         method=request.method,
@@ -105,5 +107,5 @@ def from_request(request: httpx.Request, redactor: Redactor) -> Exchange:
         status=None,
         reason="",
         response=None,
-        curl=curl_command(request, redactor),
+        curl=curl_command(request, redactor, curl_options),
     )

@@ -15,6 +15,10 @@ class RunFacts:
     """Ids the run created and could not delete."""
     observed: dict[str, dict[str, int]] = field(default_factory=dict)
     """`METHOD /items…` to status code (as a string, like JSON keys) to how often the run saw it."""
+    retries: int = 0
+    waited_s: float = 0.0
+    """Requests sent again after 429/503 and the seconds waited for them: run-wide, read once by the
+    controller from the pacing ledger the processes share (so never summed in `merge`)."""
 
     def observe(self, counts: Counter[tuple[str, int]]) -> None:
         """Adds a client's (operation, status) counts."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,6 +109,28 @@ class Items:
         page = self.page(limit=PAGE_MAX, offset=start)
         ids = frozenset(entry["id"] for entry in page["items"] if isinstance(entry, dict) and "id" in entry)
         return Tail(start, int(page["total"]), ids, page["items"])
+
+    def spanning(self, wanted: Collection[int], pages: int = 20) -> Tail:
+        """The list read from its newest items back, and on, until every id in `wanted` is within reach:
+        other clients may have created more than a page of items since, and a wrong `total` (judged by its
+        own test) must not hide them. Reads only add ids: a delete elsewhere moves items to lower offsets,
+        into a page still to be read."""
+        lowest, highest = min(wanted), max(wanted)
+        newest = self.tail()
+        first, ids, entries = newest.offset, set(newest.ids), list(newest.entries)
+        last, last_size = newest.offset, len(newest.entries)
+        for _ in range(pages):
+            if first > 0 and not (ids and min(ids) <= lowest):
+                first = max(0, first - PAGE_MAX)
+                earlier = self.tail(offset=first)
+                ids, entries = ids | earlier.ids, earlier.entries + entries
+            elif last_size == PAGE_MAX and not (ids and max(ids) >= highest):
+                last += PAGE_MAX
+                later = self.tail(offset=last)
+                ids, entries, last_size = ids | later.ids, entries + later.entries, len(later.entries)
+            else:
+                break
+        return Tail(first, newest.total, frozenset(ids), entries)
 
     def absent_id(self) -> int:
         """An id this run saw answer 404: the only kind of id besides its own that it may write to."""

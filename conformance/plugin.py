@@ -6,31 +6,37 @@ import datetime
 import logging
 import os
 import secrets
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from _pytest.junitxml import xml_key
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from conformance.catalog import Level, load_catalog
 from conformance.cleanup import clean_up
 from conformance.client import ApiClient, NotRun, TargetDown
-from conformance.console import print_summary
+from conformance.console import INSECURE, print_summary
 from conformance.facts import RunFacts
 from conformance.gate import Gate, decide_gate
 from conformance.html_report import write_html_report
 from conformance.items import Items
 from conformance.ledger import Ledger
 from conformance.markdown import write_run_markdown
+from conformance.pacing import Pacer
 from conformance.redaction import Redactor
-from conformance.results import ExitCode, Judgement, Outcome, TestOutcome, Verdict, judge
+from conformance.results import ExitCode, Judgement, Outcome, TestOutcome, judge_run
 from conformance.settings import OPTIONS, RunSettings, SettingsError, activate, add_options, build_settings
+from conformance.sharding import Shard, ShardPlan, plan
 from conformance.summary import RunSummary, to_dict, write_json_summary
-from conformance.target import OpenTarget, open_target, preflight
+from conformance.target import OpenTarget, open_target, pacer_for, preflight, run_client
 from conformance.violations import failure_detail
 
 CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "items-conformance"
@@ -41,6 +47,11 @@ REDACTOR = pytest.StashKey[Redactor]()
 RUN_ID = pytest.StashKey[str]()
 FACTS = pytest.StashKey[RunFacts]()
 """Per process; workers send theirs to the controller."""
+SHARD_PLAN = pytest.StashKey[ShardPlan]()
+"""Made where the tests are collected (in each xdist worker, the same in all); sent to the controller."""
+PACER = pytest.StashKey[Pacer]()
+PACING_DIR = pytest.StashKey[str]()
+"""Where the run's processes share their request rate and waiting; made and removed by the controller."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -53,6 +64,12 @@ def _is_worker(config: pytest.Config) -> bool:
 
 def requirement_ids(item: pytest.Item) -> tuple[str, ...]:
     return tuple(dict.fromkeys(rid for mark in item.iter_markers(MARK) for rid in mark.args))
+
+
+def test_id(item: pytest.Item) -> str:
+    """The item's node id with its parameters: pytest 9 leaves a Schemathesis item's operation out of its node
+    id, so all six operations of a property test would share one id in the reports, JUnit and the shards."""
+    return f"{item.parent.nodeid}::{item.name}" if item.parent is not None else item.nodeid
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -69,11 +86,16 @@ def pytest_configure(config: pytest.Config) -> None:
     # Litestar's test client logs every request at INFO; the evidence already carries the exchanges.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     config.stash[SETTINGS] = settings
-    config.stash[REDACTOR] = Redactor([settings.token] if settings.token else [])
+    config.stash[REDACTOR] = Redactor.for_run(settings.token, settings.headers)
     config.stash[FACTS] = RunFacts()
     # Shared by the controller and its xdist workers, so the controller can find what a crashed worker made.
     config.stash[RUN_ID] = getattr(config, "workerinput", {}).get("conformance_run_id") or secrets.token_hex(4)
+    pacing_dir = getattr(config, "workerinput", {}).get("conformance_pacing_dir")
+    config.stash[PACING_DIR] = pacing_dir or tempfile.mkdtemp(prefix="conformance-pacing-")
+    config.stash[PACER] = pacer_for(settings, config.stash[PACING_DIR])
     config.pluginmanager.register(ConformanceRun(config, settings), "conformance-run")
+    if settings.shard is not None:
+        config.pluginmanager.register(ShardSelection(config, settings.shard), "conformance-shard")
 
 
 def redactor_text(config: pytest.Config, text: str) -> str:
@@ -100,9 +122,14 @@ class ConformanceRun:
             return
         # One probe before hundreds of tests: a target that is unreachable or is not this API at all is
         # one clear line, not a wall of failures.
-        problem = preflight(self.settings)
+        problem = preflight(self.settings, self.config.stash[PACER])
         if problem:
             pytest.exit(f"conformance: {problem}", returncode=ExitCode.COULD_NOT_JUDGE)
+        if self.settings.insecure:
+            self.config.get_terminal_writer().line(f"WARNING: {INSECURE}", yellow=True, bold=True)
+            # pytest's JUnit writer has no public handle; record_testsuite_property does not work under xdist.
+            if (xml := self.config.stash.get(xml_key, None)) is not None:
+                xml.add_global_property("warning", INSECURE)
 
     def _bound_the_run(self) -> None:
         """--run-timeout and SIGTERM interrupt the run like Ctrl-C: the session still cleans up and reports."""
@@ -123,6 +150,9 @@ class ConformanceRun:
     def pytest_unconfigure(self) -> None:
         if hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread():
             signal.setitimer(signal.ITIMER_REAL, 0)
+        self.config.stash[PACER].close()
+        if not _is_worker(self.config):
+            shutil.rmtree(self.config.stash[PACING_DIR], ignore_errors=True)
 
     def pytest_keyboard_interrupt(self) -> None:
         self.aborted = self.aborted or "the run was interrupted (Ctrl-C)"
@@ -155,6 +185,9 @@ class ConformanceRun:
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:
         report: pytest.TestReport = yield
+        # Travels with the report from an xdist worker; the id is set only where the report is logged, since
+        # xdist's worker checks that a report's node id is its item's.
+        report.conformance_test_id = test_id(item)  # type: ignore[attr-defined]
         redactor = self.config.stash[REDACTOR]
         # Tracebacks can quote request headers or echoed bodies: mask the token there too.
         if isinstance(report.longrepr, tuple):  # a skip: (path, line, reason)
@@ -186,7 +219,7 @@ class ConformanceRun:
         expectations = self.settings.expectations
         if expectations is None:
             return
-        unexcused = expectations.unexcused(item.nodeid, failed, datetime.date.today())
+        unexcused = expectations.unexcused(test_id(item), failed, datetime.date.today())
         if failed and not unexcused:
             report.outcome = "skipped"
             report.wasxfail = expectations.why_expected(failed)  # type: ignore[attr-defined]
@@ -196,9 +229,12 @@ class ConformanceRun:
         if gating:
             report.longrepr = f"REGRESSION: {', '.join(gating)} not excused by {expectations.path}: {report.longrepr}"
 
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if _is_worker(self.config):
             return
+        # Before JUnit and the console see it.
+        report.nodeid = getattr(report, "conformance_test_id", report.nodeid)
         cited = [value.split() for name, value in report.user_properties if name == "requirements"]
         requirements = tuple(cited[0]) if cited else ()
         detail = getattr(report, "conformance", None)
@@ -230,22 +266,32 @@ class ConformanceRun:
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
         node.workerinput["conformance_run_id"] = self.config.stash[RUN_ID]
+        node.workerinput["conformance_pacing_dir"] = self.config.stash[PACING_DIR]
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: object) -> None:
         if error:
             self.crashed_workers += 1
-        facts = getattr(node, "workeroutput", {}).get("conformance")
-        if facts:
-            self.config.stash[FACTS].merge(RunFacts.from_wire(facts))
+        output = getattr(node, "workeroutput", {})
+        if output.get("conformance"):
+            self.config.stash[FACTS].merge(RunFacts.from_wire(output["conformance"]))
+        if output.get("conformance_shard"):
+            self.config.stash[SHARD_PLAN] = ShardPlan.from_wire(output["conformance_shard"])
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if _is_worker(self.config):
             self.config.workeroutput["conformance"] = self.config.stash[FACTS].to_wire()  # type: ignore[attr-defined]
+            if SHARD_PLAN in self.config.stash:
+                self.config.workeroutput["conformance_shard"] = self.config.stash[SHARD_PLAN].to_wire()  # type: ignore[attr-defined]
             return
         if self.crashed_workers and not self.settings.in_process:
             self._clean_up_after_crashed_workers()
+        waiting = self.config.stash[PACER].totals()
+        facts = self.config.stash[FACTS]
+        facts.retries, facts.waited_s = waiting.retries, waiting.waited_s
+        # A worker that ran past the bounds stopped its own tests; the run as a whole cannot judge either.
+        self.aborted = self.aborted or waiting.stopped
         self.judgement = self._judge()
         self.gate = decide_gate(
             self.judgement,
@@ -263,6 +309,7 @@ class ConformanceRun:
             started=self.started,
             finished=time.time(),
             workers=int(getattr(self.config.option, "numprocesses", 0) or 0),
+            shard=self._shard_manifest(),
             gate=self.gate,
         )
         data = to_dict(summary)
@@ -270,7 +317,11 @@ class ConformanceRun:
         write_json_summary(data, report_dir / "conformance.json")
         write_html_report(data, report_dir / "conformance.html")
         write_run_markdown(data, report_dir / "conformance.md")
-        if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        # A shard may be dealt no test at all (more parts than tests): it judged nothing, and that is no error.
+        nothing_dealt = SHARD_PLAN in self.config.stash and not self.config.stash[SHARD_PLAN].assigned
+        if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or (
+            nothing_dealt and exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED
+        ):
             session.exitstatus = int(self.gate.exit_code)
         else:
             session.exitstatus = int(ExitCode.COULD_NOT_JUDGE)
@@ -278,36 +329,38 @@ class ConformanceRun:
     def _clean_up_after_crashed_workers(self) -> None:
         """A worker that died took its ledger along; its items still carry the run's tag."""
         with open_target(self.settings) as target:
-            api = ApiClient(target.http, token=target.token, ledger=Ledger(), redactor=self.config.stash[REDACTOR])
+            api = run_client(target, self.settings, self.config.stash[PACER])
             # Every worker's tag starts with the run id.
             left = clean_up(Items(api, run_tag=""), Items.name_prefix(self.config.stash[RUN_ID]).removesuffix(" #"))
         self.config.stash[FACTS].merge(RunFacts(leftovers=left))
 
     def _judge(self, excused: frozenset[str] = frozenset()) -> Judgement:
-        catalog = load_catalog()
-        cited = {rid for outcome in self.outcomes for rid in outcome.requirements}
-        if self.settings.read_only:
-            # Only what reads can show is in scope; the rest is reported as not run, and nothing claims more.
-            judged = {
-                rid
-                for outcome in self.outcomes
-                if outcome.outcome is not Outcome.SKIPPED
-                for rid in (*outcome.requirements, *outcome.failed_requirements)
-            }
-            judgement = judge(
-                catalog, self.outcomes, self.settings.level, in_scope=judged, partial=True, excused=excused
-            )
-        elif cited != set(catalog.ids):
-            # A selection of the suites (-k, node ids, --quick, a mutation tester's pick) judges what its tests
-            # cite and is never called fully conformant.
-            judgement = judge(
-                catalog, self.outcomes, self.settings.level, in_scope=cited, partial=True, excused=excused
-            )
+        settings = self.settings
+        if settings.shard is None:
+            return judge_run(self.outcomes, settings.level, settings.read_only, self.aborted, excused=excused)
+        if SHARD_PLAN not in self.config.stash:
+            # Every worker died before reporting its part: nothing here may be read as passed.
+            self.aborted = self.aborted or "no worker reported which tests this shard runs"
+            elsewhere = frozenset(load_catalog().ids)
         else:
-            judgement = judge(catalog, self.outcomes, self.settings.level, excused=excused)
-        if self.aborted:
-            return Judgement(Verdict.ERROR, ExitCode.COULD_NOT_JUDGE, self.aborted, judgement.requirements)
-        return judgement
+            elsewhere = frozenset(self.config.stash[SHARD_PLAN].elsewhere)
+        judgement = judge_run(self.outcomes, settings.level, settings.read_only, self.aborted, excused, elsewhere)
+        return replace(judgement, reason=f"shard {settings.shard.label}: {judgement.reason}")
+
+    def _shard_manifest(self) -> dict[str, Any] | None:
+        """What `conformance merge` needs of a shard beyond its tests: its place in the whole run."""
+        if self.settings.shard is None:
+            return None
+        shard_plan = self.config.stash.get(SHARD_PLAN, None)
+        return {
+            "index": self.settings.shard.index,
+            "count": self.settings.shard.count,
+            "balanced_by": shard_plan.balanced_by if shard_plan else None,
+            "collection": list(shard_plan.collection) if shard_plan else [],
+            "assigned": list(shard_plan.assigned) if shard_plan else [],
+            "read_only": self.settings.read_only,
+            "aborted": self.aborted,
+        }
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_terminal_summary(self, terminalreporter: Any) -> Iterator[None]:
@@ -315,6 +368,24 @@ class ConformanceRun:
         yield
         if self.judgement is not None and self.gate is not None:
             print_summary(terminalreporter, self.judgement, self.gate, self.settings, self.config.stash[FACTS])
+
+
+class ShardSelection:
+    """Keeps this shard's part of the tests, after every other selection (-k, --quick) has been made."""
+
+    def __init__(self, config: pytest.Config, shard: Shard) -> None:
+        self.config = config
+        self.shard = shard
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        shard_plan = plan(self.shard, [(test_id(item), requirement_ids(item)) for item in items])
+        self.config.stash[SHARD_PLAN] = shard_plan
+        kept = set(shard_plan.assigned)
+        others = [item for position, item in enumerate(items) if position not in kept]
+        if others:
+            self.config.hook.pytest_deselected(items=others)
+            items[:] = [item for position, item in enumerate(items) if position in kept]
 
 
 # --- Fixtures -------------------------------------------------------------------------------------
@@ -341,10 +412,9 @@ def run_tag(pytestconfig: pytest.Config) -> str:
 @pytest.fixture(scope="session")
 def api(target: OpenTarget, run_tag: str, pytestconfig: pytest.Config) -> Iterator[ApiClient]:
     ledger = Ledger()
-    redactor = Redactor([target.token] if target.token else [])
-    pytestconfig.stash[REDACTOR] = redactor
-    read_only = pytestconfig.stash[SETTINGS].read_only
-    client = ApiClient(target.http, token=target.token, ledger=ledger, redactor=redactor, read_only=read_only)
+    client = run_client(target, pytestconfig.stash[SETTINGS], pytestconfig.stash[PACER], ledger)
+    # The in-process token is made by open_target: from here on it is masked too.
+    pytestconfig.stash[REDACTOR] = client.redactor
     yield client
     facts = pytestconfig.stash[FACTS]
     facts.leftovers = clean_up(Items(client, run_tag), Items.name_prefix(run_tag))

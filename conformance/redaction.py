@@ -1,11 +1,20 @@
-"""Keeps the bearer token out of everything the suite prints or writes."""
+"""Keeps the run's secrets (the bearer token, --header values) out of everything the suite prints or writes."""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
 
 MASK = "***"
 TOKEN_ENV = "CONFORMANCE_TOKEN"
 SHELL_TOKEN = "${" + TOKEN_ENV + "}"
 """What a reproduction command shows instead of the token: the reader's shell fills it in."""
+
+
+def header_variable(name: str) -> str:
+    """The environment variable a reproduction command names for a --header value: X-Gateway-Key gives
+    CONFORMANCE_HEADER_X_GATEWAY_KEY."""
+    return "CONFORMANCE_HEADER_" + re.sub(r"[^A-Z0-9]", "_", name.upper())
 
 
 class Redactor:
@@ -15,11 +24,24 @@ class Redactor:
     visible, because they are the evidence.
     """
 
-    def __init__(self, secrets: list[str] | None = None) -> None:
+    def __init__(self, secrets: Iterable[str] = (), variables: Mapping[str, str] | None = None) -> None:
+        """`secrets` are shown in shell commands as ${CONFORMANCE_TOKEN}; `variables` maps further secrets
+        to the environment variable named in their place."""
+        named = {secret: TOKEN_ENV for secret in secrets} | dict(variables or {})
         # Longest first, so a secret that contains another is masked whole.
-        self._secrets = sorted({secret for secret in secrets or [] if secret}, key=len, reverse=True)
+        self._variables = dict(sorted(((s, v) for s, v in named.items() if s), key=lambda pair: -len(pair[0])))
+
+    @classmethod
+    def for_run(cls, token: str | None, headers: Iterable[tuple[str, str]] = ()) -> Redactor:
+        return cls([token] if token else [], {value: header_variable(name) for name, value in headers})
 
     def text(self, value: str, mask: str = MASK) -> str:
-        for secret in self._secrets:
+        for secret in self._variables:
             value = value.replace(secret, mask)
+        return value
+
+    def shell(self, value: str) -> str:
+        """For a command to paste into a shell: each secret becomes its environment variable, ${NAME}."""
+        for secret, variable in self._variables.items():
+            value = value.replace(secret, "${" + variable + "}")
         return value

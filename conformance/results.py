@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import Any
 
-from conformance.catalog import Catalog, Level, Requirement
+from conformance.catalog import Catalog, Level, Requirement, load_catalog
 
 
 class Outcome(StrEnum):
@@ -93,7 +93,10 @@ def _failure(requirement_id: str, outcome: TestOutcome, full: bool) -> dict[str,
     return failure
 
 
-def requirement_results(catalog: Catalog, outcomes: list[TestOutcome]) -> list[RequirementResult]:
+def requirement_results(
+    catalog: Catalog, outcomes: list[TestOutcome], elsewhere: frozenset[str] = frozenset()
+) -> list[RequirementResult]:
+    """`elsewhere`: requirements that tests in other shards of the run also check; here they can fail, never pass."""
     results = []
     for requirement in catalog.requirements:
         # A test can also fail a requirement it does not cite (a create inside a delete test answering 500).
@@ -108,6 +111,8 @@ def requirement_results(catalog: Catalog, outcomes: list[TestOutcome]) -> list[R
         ]
         if failures:
             status = Status.FAILED
+        elif requirement.id in elsewhere:
+            status = Status.NOT_RUN
         elif any(outcome.outcome is Outcome.PASSED for outcome in citing):
             status = Status.PASSED
         elif citing:
@@ -125,11 +130,12 @@ def judge(
     in_scope: set[str] | None = None,
     partial: bool = False,
     excused: frozenset[str] = frozenset(),
+    elsewhere: frozenset[str] = frozenset(),
 ) -> Judgement:
     """The verdict. `gate` SHOULD makes SHOULD failures fail the run; `in_scope` limits what must have run;
     a `partial` run (--read-only) is never called fully conformant. `excused` requirements (expected
     failures) are left out of the decision: only the gate asks for that, never the verdict."""
-    results = requirement_results(catalog, outcomes)
+    results = requirement_results(catalog, outcomes, elsewhere)
     scoped = [
         result
         for result in results
@@ -182,3 +188,41 @@ def judge(
             results,
         )
     return Judgement(Verdict.FULLY_CONFORMANT, ExitCode.CONFORMANT, "every MUST and SHOULD requirement passed", results)
+
+
+def judge_run(
+    outcomes: list[TestOutcome],
+    gate: Level,
+    read_only: bool = False,
+    aborted: str | None = None,
+    excused: frozenset[str] = frozenset(),
+    elsewhere: frozenset[str] = frozenset(),
+) -> Judgement:
+    """The verdict of a run, of one shard of it (`elsewhere` not empty) or of its shards merged: one rule for all.
+    `excused`: see `judge`."""
+    catalog = load_catalog()
+    scope: set[str] | None = None
+    if read_only:
+        # Only what reads can show is in scope; the rest is reported as not run, and nothing claims more.
+        scope = {
+            rid
+            for outcome in outcomes
+            if outcome.outcome is not Outcome.SKIPPED
+            for rid in (*outcome.requirements, *outcome.failed_requirements)
+        }
+    elif (cited := {rid for outcome in outcomes for rid in outcome.requirements}) != set(catalog.ids):
+        # A selection of the suites (-k, node ids, --quick, a mutation tester's pick) judges what its tests
+        # cite and is never called fully conformant.
+        scope = cited
+    if elsewhere:
+        # A shard judges only the requirements whose every test it ran.
+        scope = (set(catalog.ids) if scope is None else scope) - elsewhere
+    if scope is not None:
+        # Whatever a partial run saw fail, failed: also a requirement its tests do not cite, or share with a shard.
+        scope |= {rid for outcome in outcomes for rid in outcome.failed_requirements}
+    judgement = judge(
+        catalog, outcomes, gate, in_scope=scope, partial=scope is not None, excused=excused, elsewhere=elsewhere
+    )
+    if aborted:
+        return Judgement(Verdict.ERROR, ExitCode.COULD_NOT_JUDGE, aborted, judgement.requirements)
+    return judgement

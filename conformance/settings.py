@@ -3,22 +3,36 @@
 from __future__ import annotations
 
 import os
+import re
+import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from conformance.catalog import Level, load_catalog
 from conformance.expectations import Expectations, ExpectationsError, load_expectations
+from conformance.pacing import RateLimit
 from conformance.redaction import TOKEN_ENV
+from conformance.report_files import ReportError
+from conformance.sharding import Shard, read_durations
+from conformance.tls import ssl_context
 
 BASE_URL_ENV = "CONFORMANCE_BASE_URL"
+HEADERS_ENV = "CONFORMANCE_HEADERS"
 DEFAULT_SEED = 20261128
 DEFAULT_MAX_EXAMPLES = 25
 QUICK_MAX_EXAMPLES = 5
 SELFTEST_MAX_EXAMPLES = 5
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_RUN_TIMEOUT = 1800.0
+DEFAULT_MAX_RETRIES = 5
+DEFAULT_MAX_WAIT = 300.0
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_HEADER_VALUE = re.compile(r"^[\x20-\x7e\t]+$")
+SUITE_HEADERS = {"content-type", "content-length", "transfer-encoding"}
+"""Headers the suite sets per request: one sent with every request would change what is judged."""
 
 
 class SettingsError(ValueError):
@@ -31,6 +45,8 @@ class Option:
     help: str
     default: str | None = None
     flag_only: bool = False
+    short: str | None = None
+    repeated: bool = False
 
     @property
     def dest(self) -> str:
@@ -54,18 +70,46 @@ OPTIONS = (
     Option(
         "--quick", "pre-commit profile: MUST requirements only, fewer generated cases, no workflows", flag_only=True
     ),
+    Option("--shard", "run part K of N of the tests (e.g. 2/3) on this machine; `conformance merge` joins the parts"),
+    Option("--durations-from", "with --shard: balance the parts by the test durations in this (earlier) report"),
     Option("--expect", "TOML file of known failures: the gate passes when every failure is expected (exit 0)"),
     Option("--strict-expect", "with --expect: expected failures that now pass fail the gate too", flag_only=True),
+    Option(
+        "--header",
+        f"'Name: value' sent with every request, e.g. a gateway's key (repeatable; also ${HEADERS_ENV}, one a line);"
+        " the value is kept secret like the token",
+        short="-H",
+        repeated=True,
+    ),
+    Option("--rate-limit", "at most this many requests, all workers together: e.g. 40/s, 1000/m, 5000/h"),
+    Option(
+        "--max-retries",
+        "times one request is sent again after 429 or 503 with Retry-After (default: %(default)s)",
+        str(DEFAULT_MAX_RETRIES),
+    ),
+    Option(
+        "--max-wait",
+        "seconds the whole run may wait as Retry-After asks; past this or --max-retries it stops as could not judge"
+        " (default: %(default)s)",
+        str(int(DEFAULT_MAX_WAIT)),
+    ),
+    Option("--ca-cert", "PEM bundle of the CAs to trust for an https --base-url (instead of the default ones)"),
+    Option("--client-cert", "PEM client certificate for mutual TLS (with its key, or see --client-key)"),
+    Option("--client-key", "PEM private key of --client-cert, when it is in a file of its own"),
+    Option("--insecure", "do not verify the target's TLS certificate (every report says so)", flag_only=True),
 )
 
 
 def add_options(add: Callable[..., Any]) -> None:
     """Declares every option with `add` (argparse's add_argument or pytest's addoption)."""
     for option in OPTIONS:
+        flags = [option.short, option.flag] if option.short else [option.flag]
         if option.flag_only:
-            add(option.flag, dest=option.dest, action="store_true", default=False, help=option.help)
+            add(*flags, dest=option.dest, action="store_true", default=False, help=option.help)
+        elif option.repeated:
+            add(*flags, dest=option.dest, action="append", default=None, help=option.help)
         else:
-            add(option.flag, dest=option.dest, default=option.default, help=option.help)
+            add(*flags, dest=option.dest, default=option.default, help=option.help)
 
 
 def option_arguments(values: Mapping[str, Any]) -> list[str]:
@@ -75,6 +119,8 @@ def option_arguments(values: Mapping[str, Any]) -> list[str]:
         value = values.get(option.dest)
         if option.flag_only:
             arguments += [option.flag] if value else []
+        elif option.repeated:
+            arguments += [f"{option.flag}={each}" for each in value or []]
         elif value is not None:
             arguments.append(f"{option.flag}={value}")
     return arguments
@@ -95,10 +141,23 @@ class RunSettings:
     quick: bool
     expectations: Expectations | None = None
     strict_expect: bool = False
+    shard: Shard | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    rate_limit: RateLimit | None = None
+    max_retries: int = DEFAULT_MAX_RETRIES
+    max_wait: float = DEFAULT_MAX_WAIT
+    ca_cert: str | None = None
+    client_cert: str | None = None
+    client_key: str | None = None
+    insecure: bool = False
 
     @property
     def in_process(self) -> bool:
         return self.base_url is None
+
+    def tls_verify(self) -> ssl.SSLContext | bool:
+        """httpx's `verify` for this run: an SSL context, or False with --insecure."""
+        return ssl_context(self.ca_cert, self.client_cert, self.client_key, self.insecure)
 
     @property
     def faults(self) -> tuple[str, ...]:
@@ -136,17 +195,34 @@ def _integer(name: str, value: object, minimum: int) -> int:
     return number
 
 
-def _seconds(name: str, value: object, maximum: float) -> float:
+def _seconds(name: str, value: object, maximum: float, zero: bool = False) -> float:
     try:
         seconds = float(str(value))
     except ValueError:
         raise SettingsError(f"{name} must be a number of seconds, got {value!r}") from None
-    if not 0 < seconds <= maximum:
+    lowest_ok = seconds >= 0 if zero else seconds > 0
+    if not lowest_ok or seconds > maximum:
         raise SettingsError(f"{name} must be between 0 and {maximum:g} seconds, got {seconds:g}")
     return seconds
 
 
-def _expectations(path: str | None, strict: bool) -> Expectations | None:
+def _shard(value: object, durations_from: object) -> Shard | None:
+    if not value:
+        if durations_from:
+            raise SettingsError("--durations-from balances the parts of a sharded run: give --shard K/N too")
+        return None
+    parts = re.fullmatch(r"(\d+)/(\d+)", str(value), re.ASCII)
+    if parts is None or not 1 <= int(parts[1]) <= int(parts[2]):
+        raise SettingsError(f"--shard must be K/N with 1 <= K <= N (e.g. 2/3), got {value!r}")
+    try:
+        durations = read_durations(Path(str(durations_from))) if durations_from else ()
+    except ReportError as error:
+        raise SettingsError(f"--durations-from: {error}") from None
+    return Shard(int(parts[1]), int(parts[2]), durations)
+
+
+def expectations_option(path: str | None, strict: bool) -> Expectations | None:
+    """--expect FILE (and --strict-expect) checked, for `conformance run` and `conformance merge`."""
     if strict and not path:
         raise SettingsError("--strict-expect needs --expect FILE")
     if not path:
@@ -155,6 +231,57 @@ def _expectations(path: str | None, strict: bool) -> Expectations | None:
         return load_expectations(path, load_catalog().ids)
     except ExpectationsError as error:
         raise SettingsError(f"--expect {path}: {error}") from None
+
+
+def _headers(given: list[str] | None) -> tuple[tuple[str, str], ...]:
+    """$CONFORMANCE_HEADERS, then -H (a name given twice takes the later value). Values are never echoed."""
+    lines = [line for line in os.environ.get(HEADERS_ENV, "").splitlines() if line.strip()] + list(given or [])
+    headers: dict[str, tuple[str, str]] = {}
+    for line in lines:
+        name, colon, value = line.partition(":")
+        name, value = name.strip(), value.strip()
+        if not colon or not _HEADER_NAME.match(name):
+            raise SettingsError("--header must look like 'Name: value' (what was given is not shown: it may be secret)")
+        if not _HEADER_VALUE.match(value):
+            raise SettingsError(f"--header {name} needs a value of printable ASCII characters")
+        if name.lower() == "authorization":
+            raise SettingsError("--header Authorization is not allowed: give the bearer token with --token")
+        if name.lower() in SUITE_HEADERS:
+            raise SettingsError(f"--header {name} is not allowed: the suite sets it for each request")
+        headers[name.lower()] = (name, value)
+    return tuple(headers.values())
+
+
+def _tls(values: Mapping[str, Any], url: str | None) -> dict[str, Any]:
+    tls = {
+        "ca_cert": values.get("ca_cert") or None,
+        "client_cert": values.get("client_cert") or None,
+        "client_key": values.get("client_key") or None,
+        "insecure": bool(values.get("insecure")),
+    }
+    given = [f"--{name.replace('_', '-')}" for name, value in tls.items() if value]
+    if given and (url is None or urlsplit(url).scheme != "https"):
+        raise SettingsError(f"{given[0]} applies to an https --base-url")
+    if tls["insecure"] and tls["ca_cert"]:
+        raise SettingsError("--insecure and --ca-cert contradict each other: verify with the CA, or not at all")
+    if tls["client_key"] and not tls["client_cert"]:
+        raise SettingsError("--client-key needs --client-cert")
+    try:
+        ssl_context(**tls)
+    except ValueError as error:
+        raise SettingsError(str(error)) from None
+    return tls
+
+
+def _rate_limit(value: object, url: str | None) -> RateLimit | None:
+    if not value:
+        return None
+    if url is None:
+        raise SettingsError("--rate-limit applies to --base-url, not to the in-process reference app")
+    try:
+        return RateLimit.parse(str(value))
+    except ValueError as error:
+        raise SettingsError(str(error)) from None
 
 
 def build_settings(values: Mapping[str, Any]) -> RunSettings:
@@ -199,8 +326,14 @@ def build_settings(values: Mapping[str, Any]) -> RunSettings:
         fault=fault,
         read_only=read_only,
         quick=bool(values.get("quick")),
-        expectations=_expectations(values.get("expect") or None, bool(values.get("strict_expect"))),
+        shard=_shard(values.get("shard"), values.get("durations_from")),
+        expectations=expectations_option(values.get("expect") or None, bool(values.get("strict_expect"))),
         strict_expect=bool(values.get("strict_expect")),
+        headers=_headers(values.get("header")),
+        rate_limit=_rate_limit(values.get("rate_limit"), url),
+        max_retries=_integer("--max-retries", values.get("max_retries", DEFAULT_MAX_RETRIES), 0),
+        max_wait=_seconds("--max-wait", values.get("max_wait", DEFAULT_MAX_WAIT), 86_400, zero=True),
+        **_tls(values, url),
     )
 
 

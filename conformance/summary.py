@@ -14,6 +14,7 @@ from typing import Any
 import contracts
 from conformance import __version__
 from conformance.catalog import load_catalog
+from conformance.console import INSECURE
 from conformance.contract_document import DOCUMENT_HTML, contract_sha256
 from conformance.facts import RunFacts
 from conformance.gate import Gate, decide_gate
@@ -35,6 +36,8 @@ class RunSummary:
     workers: int
     gate: Gate | None = None
     """None: no gate was decided apart from the verdict (no expectations)."""
+    shard: dict[str, Any] | None = None
+    """A shard's place in the whole run (index, count, the collection and its part of it), for the merge."""
 
     def decided_gate(self) -> Gate:
         if self.gate is not None:
@@ -72,6 +75,20 @@ def manifest(summary: RunSummary) -> dict[str, Any]:
         "duration_s": round(summary.finished - summary.started, 3),
         "requests": summary.facts.requests,
         "items_created": summary.facts.created,
+        # Names only: the values are secrets.
+        "headers": [name for name, _ in settings.headers],
+        "tls": {
+            "verify": not settings.insecure,
+            "ca_cert": settings.ca_cert,
+            "client_cert": settings.client_cert is not None,
+        },
+        "throttling": {
+            "rate_limit": settings.rate_limit.text if settings.rate_limit else None,
+            "max_retries": settings.max_retries,
+            "max_wait_s": settings.max_wait,
+            "retries": summary.facts.retries,
+            "waited_s": summary.facts.waited_s,
+        },
         "versions": {
             "python": platform.python_version(),
             "schemathesis": _version("schemathesis"),
@@ -79,6 +96,7 @@ def manifest(summary: RunSummary) -> dict[str, Any]:
             "litestar": _version("litestar"),
             "pytest": _version("pytest"),
         },
+        **({"shard": summary.shard} if summary.shard else {}),
     }
 
 
@@ -117,13 +135,47 @@ def operations_table(observed: dict[str, dict[str, int]]) -> list[dict[str, Any]
 
 
 def to_dict(summary: RunSummary) -> dict[str, Any]:
-    judgement = summary.judgement
-    gate = summary.decided_gate()
+    # A shard keeps each test's whole evidence, so that the merge can judge the tests again as one run.
+    return report_dict(
+        summary.judgement,
+        summary.decided_gate(),
+        summary.outcomes,
+        summary.facts,
+        summary.settings.target_label,
+        manifest(summary),
+        evidence=summary.shard is not None,
+    )
+
+
+def _test_dict(outcome: TestOutcome, evidence: bool) -> dict[str, Any]:
+    test = {
+        "nodeid": outcome.nodeid,
+        "requirements": list(outcome.requirements),
+        "outcome": outcome.outcome.value,
+        "failed_requirements": list(outcome.failed_requirements),
+        "message": first_line(outcome.message),
+        "duration_s": round(outcome.duration, 4),
+    }
+    if evidence and outcome.outcome is not Outcome.PASSED:
+        test["evidence"] = {"message": outcome.message, "violations": outcome.violations}
+    return test
+
+
+def report_dict(
+    judgement: Judgement,
+    gate: Gate,
+    outcomes: list[TestOutcome],
+    facts: RunFacts,
+    target: str,
+    run_manifest: dict[str, Any],
+    evidence: bool = False,
+) -> dict[str, Any]:
+    """conformance.json of a run, or of a sharded run's parts merged."""
     requirement_counts = {status.value: 0 for status in Status}
     for result in judgement.requirements:
         requirement_counts[result.status.value] += 1
     test_counts = {outcome.value: 0 for outcome in Outcome}
-    for outcome in summary.outcomes:
+    for outcome in outcomes:
         test_counts[outcome.outcome.value] += 1
     return {
         "format": FORMAT,
@@ -132,7 +184,8 @@ def to_dict(summary: RunSummary) -> dict[str, Any]:
         "exit_code": int(gate.exit_code),
         "reason": judgement.reason,
         "gate": gate.to_dict(),
-        "target": summary.settings.target_label,
+        "target": target,
+        "warnings": [INSECURE] if run_manifest.get("tls", {}).get("verify") is False else [],
         "sections": [
             {"key": section.key, "number": section.number, "title": section.title}
             for section in load_catalog().sections
@@ -150,20 +203,10 @@ def to_dict(summary: RunSummary) -> dict[str, Any]:
             }
             for result in judgement.requirements
         ],
-        "tests": [
-            {
-                "nodeid": outcome.nodeid,
-                "requirements": list(outcome.requirements),
-                "outcome": outcome.outcome.value,
-                "failed_requirements": list(outcome.failed_requirements),
-                "message": first_line(outcome.message),
-                "duration_s": round(outcome.duration, 4),
-            }
-            for outcome in summary.outcomes
-        ],
-        "operations": operations_table(summary.facts.observed),
-        "leftovers": sorted(summary.facts.leftovers),
-        "manifest": manifest(summary),
+        "tests": [_test_dict(outcome, evidence) for outcome in outcomes],
+        "operations": operations_table(facts.observed),
+        "leftovers": sorted(facts.leftovers),
+        "manifest": run_manifest,
     }
 
 

@@ -287,7 +287,7 @@ def verify_distinct_ids(ids: Sequence[Any], requirement: Requirement, summary: s
 
 
 def verify_listed(tail: Tail, ids: Collection[int], requirement: Requirement, summary: str) -> None:
-    """Every one of `ids` is among the newest items of the list."""
+    """Every one of `ids` is among the items read from the list."""
     if missing := sorted(set(ids) - tail.ids):
         raise fail(
             requirement,

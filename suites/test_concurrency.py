@@ -45,7 +45,7 @@ def test_concurrent_creates_all_succeed_with_distinct_ids(api: ApiClient, items:
     verify_distinct_ids(ids, "CONC-CREATE", f"{CREATES} concurrent creates")
     for body, item in zip(bodies, created, strict=True):
         verify_stored(api, item["id"], {"name": body["name"]}, "CONC-CREATE", read_requirement="CONC-CREATE")
-    verify_listed(items.tail(), ids, "CONC-CREATE", "the list after concurrent creates")
+    verify_listed(items.spanning(ids), ids, "CONC-CREATE", "the list after concurrent creates")
 
 
 def verify_consistent(item: dict[str, Any], summary: str, response: httpx.Response | None = None) -> None:

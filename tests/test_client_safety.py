@@ -114,3 +114,44 @@ def test_a_body_cut_at_the_size_limit_says_so_in_the_evidence() -> None:
     response = api.get("/items")
     assert len(response.content) == MAX_BODY
     assert "body cut by the suite" in exchange_of(response).render()
+
+
+@pytest.mark.parametrize(
+    ("base_url", "url", "expected"),
+    [
+        ("http://target.test/api/v1", "http://target.test/api/v1/items/5", "/items/5"),
+        ("http://target.test/api/v1/", "https://public.example/api/v1/items", "/items"),
+        ("http://target.test/api/v1", "http://target.test/items/5", None),
+        ("http://target.test/api/v1", "http://target.test/api/v10/items", None),
+        ("http://target.test", "http://target.test/items/5", "/items/5"),
+    ],
+)
+def test_paths_are_read_below_the_api_root(base_url: str, url: str, expected: str | None) -> None:
+    api = ApiClient(httpx.Client(base_url=base_url), token=None, ledger=Ledger(), redactor=Redactor())
+    assert api.api_path(url) == expected
+
+
+def test_every_request_goes_below_the_api_root() -> None:
+    sent: list[httpx.Request] = []
+    http = httpx.Client(
+        base_url="http://target.test/api/v1",
+        transport=httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(404, json={})),
+    )
+    api = ApiClient(http, token=TOKEN, ledger=Ledger(), redactor=Redactor([TOKEN]))
+    api.get("/items/1900000000")
+    api.put("/items/1900000000", body={"name": "n", "price": 1})
+    assert [str(request.url) for request in sent] == ["http://target.test/api/v1/items/1900000000"] * 2
+
+
+def test_header_values_are_masked_and_named_by_a_variable_in_curl_lines() -> None:
+    key = "gw-key-31d9"
+    echo = httpx.MockTransport(lambda request: httpx.Response(403, json={"detail": f"key {key} refused"}))
+    http = httpx.Client(base_url="http://target.test", headers={"X-Gateway-Key": key}, transport=echo)
+    redactor = Redactor.for_run(TOKEN, [("X-Gateway-Key", key)])
+    api = ApiClient(http, token=TOKEN, ledger=Ledger(), redactor=redactor)
+    exchange = exchange_of(api.post("/items", body={"name": "n", "price": 1}))
+    rendered = exchange.render() + json.dumps(exchange.to_dict())
+    assert key not in rendered
+    assert "key *** refused" in rendered
+    assert '-H "x-gateway-key: ${CONFORMANCE_HEADER_X_GATEWAY_KEY}"' in exchange.curl
+    assert '-H "authorization: Bearer ${CONFORMANCE_TOKEN}"' in exchange.curl

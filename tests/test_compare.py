@@ -43,7 +43,10 @@ def test_a_new_failure_is_a_regression_with_its_evidence(fast_run: Callable[...,
     assert "expected " in new
     assert "received " in new
     assert "suites/test_list.py::" in new
-    assert block(output, "still failing").startswith("still failing (1):\n  LIST-TOTAL (MUST) — ")
+    # The LIST-TOTAL fault also breaks what CREATE-READBACK reads (the total): every one of them still fails.
+    still = block(output, "still failing")
+    assert still.startswith(f"still failing ({len(before.failed())}):\n"), output
+    assert "\n  LIST-TOTAL (MUST) — " in still
     assert block(output, "fixed") == ""
     assert "result: REGRESSED (exit 1): 1 requirement(s) newly fail" in output
     html = (tmp_path / "out" / "comparison.html").read_text(encoding="utf-8")
@@ -69,9 +72,12 @@ def test_a_new_failure_is_a_regression_with_its_evidence(fast_run: Callable[...,
 def test_a_fixed_requirement_is_no_regression(
     fast_run: Callable[..., RunResult], reference_run: RunResult, tmp_path: Path
 ) -> None:
-    code, output = compare(fast_run("--fault", LIST_TOTAL), reference_run, tmp_path)
+    before = fast_run("--fault", LIST_TOTAL)
+    code, output = compare(before, reference_run, tmp_path)
     assert code == 0, output
-    assert block(output, "fixed").startswith("fixed (1):\n  LIST-TOTAL (MUST) failed → passed — ")
+    fixed = block(output, "fixed")
+    assert fixed.startswith(f"fixed ({len(before.failed())}):\n"), output
+    assert "\n  LIST-TOTAL (MUST) failed → passed — " in fixed
     assert "result: no regression (exit 0)" in output
     assert "note: the runs judged different targets" in output
     markdown = (tmp_path / "out" / "comparison.md").read_text(encoding="utf-8")

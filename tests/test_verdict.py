@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conformance.catalog import Level, load_catalog
-from conformance.results import ExitCode, Outcome, Status, TestOutcome, Verdict, judge
+from conformance.results import ExitCode, Outcome, Status, TestOutcome, Verdict, judge, judge_run
 
 CATALOG = load_catalog()
 MUSTS = [r.id for r in CATALOG.requirements if r.level is Level.MUST]
@@ -74,3 +74,32 @@ def test_a_failure_counts_against_a_requirement_the_test_does_not_cite() -> None
 def test_one_failure_outweighs_any_number_of_passes() -> None:
     outcomes = [*passing(*CATALOG.ids), *passing("READ-404", "READ-404"), failing("READ-404")]
     assert status_of(outcomes, "READ-404") is Status.FAILED
+
+
+def test_a_shard_passes_only_what_no_other_shard_checks() -> None:
+    elsewhere = frozenset({"READ-404", "LIST-ORDER"})
+    judgement = judge_run(passing(*CATALOG.ids), Level.MUST, elsewhere=elsewhere)
+    statuses = {result.requirement.id: result.status for result in judgement.requirements}
+    assert statuses["READ-404"] is statuses["LIST-ORDER"] is Status.NOT_RUN
+    assert statuses["DELETE-GONE"] is Status.PASSED
+    assert (judgement.verdict, judgement.exit_code) == (Verdict.CONFORMANT, ExitCode.CONFORMANT)
+    assert judgement.reason.startswith("partial run")
+
+
+def test_a_shard_fails_what_it_saw_fail_even_if_other_shards_check_it_too() -> None:
+    outcomes = [*passing(*CATALOG.ids), failing("READ-404", cited=("DELETE-GONE",))]
+    judgement = judge_run(outcomes, Level.MUST, elsewhere=frozenset({"READ-404"}))
+    assert (judgement.verdict, judgement.exit_code) == (Verdict.NON_CONFORMANT, ExitCode.NON_CONFORMANT)
+    assert judgement.failed() == ["READ-404"]
+
+
+def test_a_selection_fails_what_it_saw_fail_outside_what_its_tests_cite() -> None:
+    outcomes = [*passing("DELETE-GONE"), failing("GEN-NO-5XX", cited=("DELETE-GONE",))]
+    judgement = judge_run(outcomes, Level.MUST)
+    assert (judgement.verdict, judgement.exit_code) == (Verdict.NON_CONFORMANT, ExitCode.NON_CONFORMANT)
+
+
+def test_a_run_that_stopped_early_could_not_judge_whatever_passed() -> None:
+    judgement = judge_run(passing(*CATALOG.ids), Level.MUST, aborted="the run was interrupted (Ctrl-C)")
+    assert (judgement.verdict, judgement.exit_code) == (Verdict.ERROR, ExitCode.COULD_NOT_JUDGE)
+    assert judgement.reason == "the run was interrupted (Ctrl-C)"

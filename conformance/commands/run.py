@@ -11,7 +11,7 @@ from conformance.markdown import append_step_summary
 from conformance.results import ExitCode
 from conformance.runner import pytest_arguments, run_pytest
 from conformance.settings import SettingsError, add_options, build_settings
-from conformance.target import preflight
+from conformance.target import own_pacer, preflight
 
 NAME = "run"
 HELP = "run the conformance suites against a target"
@@ -31,9 +31,12 @@ def execute(args: argparse.Namespace) -> int:
     except SettingsError as error:
         print(f"conformance: {error}", file=sys.stderr)
         return int(ExitCode.COULD_NOT_JUDGE)
-    if not settings.in_process and (problem := preflight(settings)):
-        print(f"conformance: {problem}", file=sys.stderr)
-        return int(ExitCode.COULD_NOT_JUDGE)
+    if not settings.in_process:
+        with own_pacer(settings) as pacer:
+            problem = preflight(settings, pacer)
+        if problem:
+            print(f"conformance: {problem}", file=sys.stderr)
+            return int(ExitCode.COULD_NOT_JUDGE)
     started = time.time()
     code = run_pytest(pytest_arguments(options, args.workers, args.pytest_args))
     _add_to_job_summary(Path(settings.report_dir) / "conformance.md", started)

@@ -1,0 +1,20 @@
+"""RunFacts: what a run did to the target, counted per process and summed over workers and shards."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from conformance.facts import RunFacts
+
+
+def test_every_status_an_operation_answered_is_counted() -> None:
+    facts = RunFacts()
+    facts.observe(Counter({("GET /items/{id}", 200): 3, ("GET /items/{id}", 404): 2, ("POST /items", 201): 1}))
+    assert facts.observed == {"GET /items/{id}": {"200": 3, "404": 2}, "POST /items": {"201": 1}}
+
+
+def test_merged_facts_sum_counts_and_keep_every_leftover() -> None:
+    first = RunFacts(requests=10, created=2, leftovers=[7], observed={"GET /items": {"200": 4}})
+    first.merge(RunFacts(requests=5, created=1, leftovers=[3, 7], observed={"GET /items": {"200": 1, "400": 2}}))
+    assert (first.requests, first.created, first.leftovers) == (15, 3, [3, 7])
+    assert first.observed == {"GET /items": {"200": 5, "400": 2}}
