@@ -54,6 +54,8 @@ RUN_TIMEOUT = 300
 """Seconds for one test run against one mutant (the suite takes a few): a mutant that hangs it is killed."""
 KILLED_BY_MUTMUT = {1, 3}
 """mutmut's record of a killed mutant: a test failed (1), or pytest itself broke (3)."""
+NO_MUTANT = ""
+"""For MUTANT_UNDER_TEST: every mutated function calls its original."""
 PYTEST_DID_NOT_RUN = {4, 5}
 """pytest's usage error and "no tests collected": the harness is wrong, not the mutant caught."""
 KILLED = "killed"
@@ -261,6 +263,15 @@ def judge(mutants: Iterable[Mutant], triage: Triage, jobs: int) -> list[str]:
     then the triage. Returns the triage entries that turned out stale."""
     undecided = [mutant for mutant in mutants if mutant.status != KILLED]
     with ThreadPoolExecutor(jobs) as pool:
+        # As mutmut does first: a test run that fails with no mutant at all would "kill" every one.
+        commands = [suite_command] + [
+            project_tests_command(tests) for tests in {g.tests for g in triage.outside_the_api}
+        ]
+        for command, failed in zip(
+            commands, pool.map(lambda command: kills(command, NO_MUTANT), commands), strict=True
+        ):
+            if failed:
+                raise RunFailed(f"{' '.join(command('DIR'))} fails with no mutant switched on: fix that first")
         for mutant, killed in zip(undecided, pool.map(lambda m: kills(suite_command, m.name), undecided), strict=True):
             if killed:
                 mutant.status, mutant.how = KILLED, BY_SUITES

@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import tomli_w
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "bench" / "mutation.py"
@@ -44,23 +45,33 @@ def test_a_fixed_sample_of_mutants_is_killed_or_triaged(sample: subprocess.Compl
     assert set(judged.values()) <= {"killed", "equivalent"}
 
 
-def test_a_survivor_nobody_triaged_fails_the_run(tmp_path: Path) -> None:
-    triaged = tomllib.loads(TRIAGE.read_text(encoding="utf-8"))["equivalent"]
-    equivalent = next(entry["mutant"] for entry in triaged if "mutant" in entry)
-    untriaged = tmp_path / "triage.toml"
-    untriaged.write_text("", encoding="utf-8")
-    completed = mutation(tmp_path / "work", "--mutant", equivalent, "--triage", str(untriaged))
-    assert completed.returncode == 1, completed.stdout + completed.stderr
-    assert verdicts(completed.stdout) == {equivalent: "surviving"}
-
-
-def test_a_killed_mutant_triaged_as_equivalent_is_reported_stale(
+def test_an_untriaged_survivor_and_a_stale_triage_entry_fail_the_run(
     sample: subprocess.CompletedProcess[str], tmp_path: Path
 ) -> None:
+    """The committed triage less one equivalent mutant's entry, plus an entry for a mutant the suites kill."""
+    triage = tomllib.loads(TRIAGE.read_text(encoding="utf-8"))
+    equivalent = next(entry for entry in triage["equivalent"] if "mutant" in entry)
     killed = next(name for name, status in verdicts(sample.stdout).items() if status == "killed")
+    triage["equivalent"] = [entry for entry in triage["equivalent"] if entry is not equivalent]
+    triage["equivalent"].append({"mutant": killed, "change": "-", "reason": "wrong"})
     wrong = tmp_path / "triage.toml"
-    entry = f'\n[[equivalent]]\nmutant = "{killed}"\nchange = "-"\nreason = "wrong"\n'
-    wrong.write_text(TRIAGE.read_text(encoding="utf-8") + entry, encoding="utf-8")
-    completed = mutation(tmp_path / "work", "--mutant", killed, "--triage", str(wrong))
+    wrong.write_text(tomli_w.dumps(triage), encoding="utf-8")
+    completed = mutation(
+        tmp_path / "work", "--mutant", equivalent["mutant"], "--mutant", killed, "--triage", str(wrong)
+    )
     assert completed.returncode == 1, completed.stdout + completed.stderr
+    assert verdicts(completed.stdout) == {equivalent["mutant"]: "surviving", killed: "killed"}
     assert f"stale triage: {killed} is triaged as equivalent, but" in completed.stdout
+
+
+def test_project_tests_that_cannot_run_fail_the_run_as_could_not_judge(tmp_path: Path) -> None:
+    triaged = tomllib.loads(TRIAGE.read_text(encoding="utf-8"))["equivalent"]
+    equivalent = next(entry["mutant"] for entry in triaged if "mutant" in entry)
+    broken = tmp_path / "triage.toml"
+    broken.write_text(
+        '[[outside_the_api]]\nfunctions = ["target_app.openapi.*"]\nreason = "r"\ntests = ["tests/no_such_test.py"]\n',
+        encoding="utf-8",
+    )
+    completed = mutation(tmp_path / "work", "--mutant", equivalent, "--triage", str(broken))
+    assert completed.returncode == 2, completed.stdout + completed.stderr
+    assert completed.stderr.startswith("mutation: pytest could not run"), completed.stderr
