@@ -33,7 +33,14 @@ class Redactor:
 
     @classmethod
     def for_run(cls, token: str | None, headers: Iterable[tuple[str, str]] = ()) -> Redactor:
-        return cls([token] if token else [], {value: header_variable(name) for name, value in headers})
+        """The token, --header values, and the bent forms of the token the auth tests send that give it away
+        (cut short, in the other case): a shell command spells those as bash expansions of the token's variable."""
+        variables = {value: header_variable(name) for name, value in headers}
+        if token:
+            variables[token[:-1]] = f"{TOKEN_ENV}%?"
+            if token.swapcase() != token:
+                variables[token.swapcase()] = f"{TOKEN_ENV}~~"
+        return cls([token] if token else [], variables)
 
     def text(self, value: str, mask: str = MASK) -> str:
         for secret in self._variables:

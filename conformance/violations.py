@@ -80,6 +80,12 @@ def _leaves(error: BaseException) -> list[BaseException]:
     return [error]
 
 
+def _redacted(violation: dict[str, Any], redactor: Redactor) -> dict[str, Any]:
+    """A test's own words can quote what the target echoed, or credentials built from the token."""
+    texts = {key: redactor.text(violation[key]) for key in ("summary", "expected", "received")}
+    return {**violation, **texts, "notes": [redactor.text(note) for note in violation["notes"]]}
+
+
 def failure_detail(cited: tuple[str, ...], error: BaseException, redactor: Redactor) -> dict[str, Any]:
     """How a failed test is judged: its violations name requirements; any other assertion (a request that
     got no response, say) fails every requirement the test cites; anything else is the suite's own error."""
@@ -90,7 +96,7 @@ def failure_detail(cited: tuple[str, ...], error: BaseException, redactor: Redac
     violations: list[dict[str, Any]] = []
     for leaf in leaves:
         if isinstance(leaf, ContractViolation):
-            violations += [violation.to_dict() for violation in leaf.violations]
+            violations += [_redacted(violation.to_dict(), redactor) for violation in leaf.violations]
         else:
             text = redactor.text(str(leaf))
             exchange = leaf.exchange.to_dict() if isinstance(leaf, NoResponse) else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 
 import httpx
 import pytest
@@ -155,3 +156,21 @@ def test_header_values_are_masked_and_named_by_a_variable_in_curl_lines() -> Non
     assert "key *** refused" in rendered
     assert '-H "x-gateway-key: ${CONFORMANCE_HEADER_X_GATEWAY_KEY}"' in exchange.curl
     assert '-H "authorization: Bearer ${CONFORMANCE_TOKEN}"' in exchange.curl
+
+
+@pytest.mark.parametrize(
+    ("bent", "expansion"), [(TOKEN[:-1], "${CONFORMANCE_TOKEN%?}"), (TOKEN.swapcase(), "${CONFORMANCE_TOKEN~~}")]
+)
+def test_the_token_bent_by_the_auth_tests_is_masked_and_replays_in_bash(bent: str, expansion: str) -> None:
+    """The auth tests send the token cut short and in the other case: each would give it away in evidence."""
+    redactor = Redactor.for_run(TOKEN)
+    assert redactor.text(f"Bearer {bent} and Bearer {TOKEN}") == "Bearer *** and Bearer ***"
+    assert redactor.shell(f"Bearer {bent}") == f"Bearer {expansion}"
+    replayed = subprocess.run(
+        ["bash", "-c", f'echo "{expansion}"'],
+        env={"CONFORMANCE_TOKEN": TOKEN},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert replayed.stdout.strip() == bent
