@@ -90,7 +90,8 @@ def failure_detail(cited: tuple[str, ...], error: BaseException, redactor: Redac
     violations: list[dict[str, Any]] = []
     for leaf in leaves:
         if isinstance(leaf, ContractViolation):
-            violations += [violation.to_dict() for violation in leaf.violations]
+            # A summary may quote what was sent (a credential form, say): mask the run's secrets there too.
+            violations += [_redacted(violation.to_dict(), redactor) for violation in leaf.violations]
         else:
             text = redactor.text(str(leaf))
             exchange = leaf.exchange.to_dict() if isinstance(leaf, NoResponse) else None
@@ -107,3 +108,8 @@ def failure_detail(cited: tuple[str, ...], error: BaseException, redactor: Redac
     failed = list(dict.fromkeys(rid for violation in violations for rid in violation["requirements"]))
     message = redactor.text("\n\n".join(str(leaf) for leaf in leaves))
     return {"outcome": Outcome.FAILED.value, "failed": failed, "message": message, "violations": violations}
+
+
+def _redacted(violation: dict[str, Any], redactor: Redactor) -> dict[str, Any]:
+    texts = {key: redactor.text(str(violation[key])) for key in ("summary", "expected", "received")}
+    return {**violation, **texts, "notes": [redactor.text(str(note)) for note in violation["notes"]]}
