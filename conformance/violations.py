@@ -80,12 +80,6 @@ def _leaves(error: BaseException) -> list[BaseException]:
     return [error]
 
 
-def _redacted(violation: dict[str, Any], redactor: Redactor) -> dict[str, Any]:
-    """A test's own words can quote what the target echoed, or credentials built from the token."""
-    texts = {key: redactor.text(violation[key]) for key in ("summary", "expected", "received")}
-    return {**violation, **texts, "notes": [redactor.text(note) for note in violation["notes"]]}
-
-
 def failure_detail(cited: tuple[str, ...], error: BaseException, redactor: Redactor) -> dict[str, Any]:
     """How a failed test is judged: its violations name requirements; any other assertion (a request that
     got no response, say) fails every requirement the test cites; anything else is the suite's own error."""
@@ -96,6 +90,7 @@ def failure_detail(cited: tuple[str, ...], error: BaseException, redactor: Redac
     violations: list[dict[str, Any]] = []
     for leaf in leaves:
         if isinstance(leaf, ContractViolation):
+            # A summary may quote what was sent (a credential form, say): mask the run's secrets there too.
             violations += [_redacted(violation.to_dict(), redactor) for violation in leaf.violations]
         else:
             text = redactor.text(str(leaf))
@@ -113,3 +108,8 @@ def failure_detail(cited: tuple[str, ...], error: BaseException, redactor: Redac
     failed = list(dict.fromkeys(rid for violation in violations for rid in violation["requirements"]))
     message = redactor.text("\n\n".join(str(leaf) for leaf in leaves))
     return {"outcome": Outcome.FAILED.value, "failed": failed, "message": message, "violations": violations}
+
+
+def _redacted(violation: dict[str, Any], redactor: Redactor) -> dict[str, Any]:
+    texts = {key: redactor.text(str(violation[key])) for key in ("summary", "expected", "received")}
+    return {**violation, **texts, "notes": [redactor.text(str(note)) for note in violation["notes"]]}

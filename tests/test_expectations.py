@@ -1,6 +1,6 @@
 """Adopting the gate before being conformant: a committed file of expected failures, from real runs.
 
-Fault LIST_TOTAL breaks only LIST-TOTAL, fault LIST_DEFAULTS only LIST-DEFAULTS, so each run's failures
+Fault PARAMS_CLAMPED breaks only LIST-PARAMS-400, fault LIST_DEFAULTS only LIST-DEFAULTS, so each run's failures
 are known exactly.
 """
 
@@ -18,7 +18,7 @@ from conformance.settings import SettingsError, build_settings
 from tests.conftest import RunResult, conformance, run_conformance
 from tests.servers.running import free_port
 
-LIST_TOTAL = "list-total-counts-page"
+PARAMS_CLAMPED = "list-params-clamped"
 LIST_DEFAULTS = "list-default-limit-20"
 FAST = ("--max-examples", "5")
 
@@ -68,7 +68,7 @@ def write_expectations(fast_run: Callable[..., RunResult], faults: str, path: Pa
 def expectations(fast_run: Callable[..., RunResult], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The starting file written from a run of the first fault."""
     path = tmp_path_factory.mktemp("expectations") / "expectations.toml"
-    write_expectations(fast_run, LIST_TOTAL, path)
+    write_expectations(fast_run, PARAMS_CLAMPED, path)
     return path
 
 
@@ -76,14 +76,14 @@ def test_a_starting_file_has_one_entry_per_failure_with_a_reason(
     expectations: Path, fast_run: Callable[..., RunResult]
 ) -> None:
     entries = tomllib.loads(expectations.read_text(encoding="utf-8"))["expected"]
-    assert [entry["requirement"] for entry in entries] == ["LIST-TOTAL"]
-    assert fast_run("--fault", LIST_TOTAL).failed() == {"LIST-TOTAL"}
-    assert "total" in entries[0]["reason"], "the placeholder reason quotes the evidence"
-    assert "# MUST: 'total' is the size of the whole collection" in expectations.read_text(encoding="utf-8")
+    assert [entry["requirement"] for entry in entries] == ["LIST-PARAMS-400"]
+    assert fast_run("--fault", PARAMS_CLAMPED).failed() == {"LIST-PARAMS-400"}
+    assert "limit" in entries[0]["reason"], "the placeholder reason quotes the evidence"
+    assert "# MUST: A limit or offset that is not an integer" in expectations.read_text(encoding="utf-8")
 
 
 def test_expected_failures_pass_the_gate_and_keep_the_verdict(expectations: Path, tmp_path: Path) -> None:
-    run = run_conformance("--fault", LIST_TOTAL, *FAST, "--expect", str(expectations), workdir=tmp_path)
+    run = run_conformance("--fault", PARAMS_CLAMPED, *FAST, "--expect", str(expectations), workdir=tmp_path)
     assert run.exit_code == 0, run.output
     summary = run.summary
     assert summary["verdict"] == "non-conformant", "the verdict stays truthful"
@@ -91,19 +91,19 @@ def test_expected_failures_pass_the_gate_and_keep_the_verdict(expectations: Path
     gate = summary["gate"]
     assert gate["passed"] is True
     assert gate["unexpected_failures"] == []
-    assert [row["id"] for row in gate["expected"]] == ["LIST-TOTAL"]
+    assert [row["id"] for row in gate["expected"]] == ["LIST-PARAMS-400"]
     assert gate["expected"][0]["failing_tests"]
     lines = section_lines(run.output)
     assert lines[0].startswith("gate:    PASSED (exit 0) — every failure is expected (1 in ")
-    assert lines[1].startswith("verdict: NON-CONFORMANT — MUST requirements failed: LIST-TOTAL")
+    assert lines[1].startswith("verdict: NON-CONFORMANT — MUST requirements failed: LIST-PARAMS-400")
     # JUnit: an expected failure is xfail (skipped, with the reason), never a pass; the JSON still says failed.
     cases = junit_cases(run)
-    failed = failing_tests(run, "LIST-TOTAL")
+    failed = failing_tests(run, "LIST-PARAMS-400")
     assert failed
     for nodeid in failed:
         outcome, message = junit_outcome(cases[nodeid])
         assert outcome == "skipped:pytest.xfail", nodeid
-        assert message == f"expected failure ({expectations}) — LIST-TOTAL: {gate['expected'][0]['reason']}"
+        assert message == f"expected failure ({expectations}) — LIST-PARAMS-400: {gate['expected'][0]['reason']}"
     assert all(junit_outcome(case)[0] != "failure" for case in cases.values())
 
 
@@ -114,7 +114,7 @@ def test_a_new_failure_is_a_regression_named_first_everywhere(
     job_summary.write_text("earlier step\n", encoding="utf-8")
     run = run_conformance(
         "--fault",
-        f"{LIST_TOTAL},{LIST_DEFAULTS}",
+        f"{PARAMS_CLAMPED},{LIST_DEFAULTS}",
         *FAST,
         "--expect",
         str(expectations),
@@ -125,7 +125,7 @@ def test_a_new_failure_is_a_regression_named_first_everywhere(
     gate = run.summary["gate"]
     assert [row["id"] for row in gate["unexpected_failures"]] == ["LIST-DEFAULTS"]
     assert gate["unexpected_failures"][0]["why"] == f"not in {expectations}"
-    assert [row["id"] for row in gate["expected"]] == ["LIST-TOTAL"]
+    assert [row["id"] for row in gate["expected"]] == ["LIST-PARAMS-400"]
     # Console: the section opens with the regression, then the gate, then the verdict.
     lines = section_lines(run.output)
     assert lines[0].startswith(f"REGRESSION: LIST-DEFAULTS (MUST) failed: not in {expectations} — suites/")
@@ -136,7 +136,7 @@ def test_a_new_failure_is_a_regression_named_first_everywhere(
     assert html.index("Regression: <a") < html.index('id="verdict"')
     failures = html[html.index('id="failures"') :]
     assert failures.index('href="contract.html#LIST-DEFAULTS">LIST-DEFAULTS</a>') < failures.index(
-        'href="contract.html#LIST-TOTAL">LIST-TOTAL</a>'
+        'href="contract.html#LIST-PARAMS-400">LIST-PARAMS-400</a>'
     )
     assert '<span class="tag tag-regression">regression</span>' in failures
     # Markdown, written beside the reports and appended to the job summary.
@@ -150,31 +150,31 @@ def test_a_new_failure_is_a_regression_named_first_everywhere(
         outcome, message = outcomes[nodeid]
         assert outcome == "failure", nodeid
         assert message.startswith(f"REGRESSION: LIST-DEFAULTS not excused by {expectations}: "), message
-    assert {outcomes[nodeid][0] for nodeid in failing_tests(run, "LIST-TOTAL")} == {"skipped:pytest.xfail"}
+    assert {outcomes[nodeid][0] for nodeid in failing_tests(run, "LIST-PARAMS-400")} == {"skipped:pytest.xfail"}
 
 
 def test_a_fixed_failure_is_listed_for_removal_and_fails_a_strict_gate(
     fast_run: Callable[..., RunResult], tmp_path: Path
 ) -> None:
     both = tmp_path / "both.toml"
-    write_expectations(fast_run, f"{LIST_TOTAL},{LIST_DEFAULTS}", both)
+    write_expectations(fast_run, f"{PARAMS_CLAMPED},{LIST_DEFAULTS}", both)
     assert [e["requirement"] for e in tomllib.loads(both.read_text(encoding="utf-8"))["expected"]] == [
-        "LIST-TOTAL",
         "LIST-DEFAULTS",
+        "LIST-PARAMS-400",
     ]
     lenient = run_conformance(
         "--fault", LIST_DEFAULTS, *FAST, "--expect", str(both), workdir=folder(tmp_path, "lenient")
     )
     assert lenient.exit_code == 0, lenient.output
     gate = lenient.summary["gate"]
-    assert [row["id"] for row in gate["unexpected_passes"]] == ["LIST-TOTAL"]
+    assert [row["id"] for row in gate["unexpected_passes"]] == ["LIST-PARAMS-400"]
     assert "1 expected failure(s) now pass: remove them from" in gate["reason"]
-    assert "remove from expectations (now passes): LIST-TOTAL" in lenient.output
+    assert "remove from expectations (now passes): LIST-PARAMS-400" in lenient.output
     strict = run_conformance(
         "--fault", LIST_DEFAULTS, *FAST, "--expect", str(both), "--strict-expect", workdir=folder(tmp_path, "strict")
     )
     assert strict.exit_code == 1, strict.output
-    assert strict.summary["gate"]["reason"].startswith("--strict-expect: expected failures now pass (LIST-TOTAL)")
+    assert strict.summary["gate"]["reason"].startswith("--strict-expect: expected failures now pass (LIST-PARAMS-400)")
     assert strict.summary["verdict"] == "non-conformant"
     assert "**Expected failures that now pass**" in (strict.report_dir / "conformance.md").read_text(encoding="utf-8")
 
@@ -182,32 +182,34 @@ def test_a_fixed_failure_is_listed_for_removal_and_fails_a_strict_gate(
 def test_an_expired_entry_excuses_nothing_and_the_run_says_so(tmp_path: Path) -> None:
     expired = tmp_path / "expired.toml"
     expired.write_text(
-        '[[expected]]\nrequirement = "LIST-TOTAL"\nreason = "fixing it"\nexpires = 2000-01-31\n', encoding="utf-8"
+        '[[expected]]\nrequirement = "LIST-PARAMS-400"\nreason = "fixing it"\nexpires = 2000-01-31\n', encoding="utf-8"
     )
-    run = run_conformance("--fault", LIST_TOTAL, *FAST, "--expect", str(expired), workdir=tmp_path)
+    run = run_conformance("--fault", PARAMS_CLAMPED, *FAST, "--expect", str(expired), workdir=tmp_path)
     assert run.exit_code == 1, run.output
     gate = run.summary["gate"]
-    assert [row["id"] for row in gate["expired"]] == ["LIST-TOTAL"]
+    assert [row["id"] for row in gate["expired"]] == ["LIST-PARAMS-400"]
     assert gate["unexpected_failures"][0]["why"] == "its expectation expired on 2000-01-31"
-    assert "expired expectation (excuses nothing): LIST-TOTAL since 2000-01-31" in run.output
+    assert "expired expectation (excuses nothing): LIST-PARAMS-400 since 2000-01-31" in run.output
 
 
 def test_an_entry_narrowed_to_tests_excuses_only_those(fast_run: Callable[..., RunResult], tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere.toml"
     elsewhere.write_text(
-        '[[expected]]\nrequirement = "LIST-TOTAL"\nreason = "r"\ntests = ["suites/test_list.py::test_no_such"]\n',
+        '[[expected]]\nrequirement = "LIST-PARAMS-400"\nreason = "r"\ntests = ["suites/test_list.py::test_no_such"]\n',
         encoding="utf-8",
     )
     run = run_conformance(
-        "--fault", LIST_TOTAL, *FAST, "--expect", str(elsewhere), workdir=folder(tmp_path, "elsewhere")
+        "--fault", PARAMS_CLAMPED, *FAST, "--expect", str(elsewhere), workdir=folder(tmp_path, "elsewhere")
     )
     assert run.exit_code == 1, run.output
     assert run.summary["gate"]["unexpected_failures"][0]["why"] == "it fails in tests its expectation does not name"
     by_test = tmp_path / "by-test.toml"
-    write_expectations(fast_run, LIST_TOTAL, by_test, "--by-test")
+    write_expectations(fast_run, PARAMS_CLAMPED, by_test, "--by-test")
     named = tomllib.loads(by_test.read_text(encoding="utf-8"))["expected"][0]["tests"]
-    assert set(named) == failing_tests(fast_run("--fault", LIST_TOTAL), "LIST-TOTAL")
-    run = run_conformance("--fault", LIST_TOTAL, *FAST, "--expect", str(by_test), workdir=folder(tmp_path, "by-test"))
+    assert set(named) == failing_tests(fast_run("--fault", PARAMS_CLAMPED), "LIST-PARAMS-400")
+    run = run_conformance(
+        "--fault", PARAMS_CLAMPED, *FAST, "--expect", str(by_test), workdir=folder(tmp_path, "by-test")
+    )
     assert run.exit_code == 0, run.output
 
 
@@ -217,27 +219,30 @@ BAD_FILES = {
         '[[expected]]\nrequirement = "LIST-TOTL"\nreason = "r"',
         "unknown requirement ID 'LIST-TOTL'; did you mean LIST-TOTAL?",
     ),
-    "no-reason": ('[[expected]]\nrequirement = "LIST-TOTAL"', "entry 1 (LIST-TOTAL): 'reason' is missing"),
-    "blank-reason": ('[[expected]]\nrequirement = "LIST-TOTAL"\nreason = "  "', "'reason' must be a non-empty string"),
+    "no-reason": ('[[expected]]\nrequirement = "LIST-PARAMS-400"', "entry 1 (LIST-PARAMS-400): 'reason' is missing"),
+    "blank-reason": (
+        '[[expected]]\nrequirement = "LIST-PARAMS-400"\nreason = "  "',
+        "'reason' must be a non-empty string",
+    ),
     "quoted-date": (
-        '[[expected]]\nrequirement = "LIST-TOTAL"\nreason = "r"\nexpires = "2026-01-01"',
+        '[[expected]]\nrequirement = "LIST-PARAMS-400"\nreason = "r"\nexpires = "2026-01-01"',
         "'expires' must be a TOML date, written without quotes",
     ),
     "datetime": (
-        '[[expected]]\nrequirement = "LIST-TOTAL"\nreason = "r"\nexpires = 2026-01-01T10:00:00',
+        '[[expected]]\nrequirement = "LIST-PARAMS-400"\nreason = "r"\nexpires = 2026-01-01T10:00:00',
         "'expires' must be a date like 2026-09-30",
     ),
-    "typo-key": ('[[expected]]\nrequirement = "LIST-TOTAL"\nreasn = "r"', "unknown key 'reasn'"),
+    "typo-key": ('[[expected]]\nrequirement = "LIST-PARAMS-400"\nreasn = "r"', "unknown key 'reasn'"),
     "tests-string": (
-        '[[expected]]\nrequirement = "LIST-TOTAL"\nreason = "r"\ntests = "suites/test_list.py"',
+        '[[expected]]\nrequirement = "LIST-PARAMS-400"\nreason = "r"\ntests = "suites/test_list.py"',
         "'tests' must be a non-empty list of test ids",
     ),
     "twice": (
-        '[[expected]]\nrequirement = "LIST-TOTAL"\nreason = "a"\n' * 2,
-        "entry 2: LIST-TOTAL is listed twice (also entry 1)",
+        '[[expected]]\nrequirement = "LIST-PARAMS-400"\nreason = "a"\n' * 2,
+        "entry 2: LIST-PARAMS-400 is listed twice (also entry 1)",
     ),
-    "top-level": ('[expect]\nrequirement = "LIST-TOTAL"', "unknown top-level key 'expect'"),
-    "not-tables": ('expected = "LIST-TOTAL"', "'expected' must be an array of tables"),
+    "top-level": ('[expect]\nrequirement = "LIST-PARAMS-400"', "unknown top-level key 'expect'"),
+    "not-tables": ('expected = "LIST-PARAMS-400"', "'expected' must be an array of tables"),
 }
 
 
@@ -283,7 +288,7 @@ def test_expectation_options_that_cannot_work_are_one_line_and_exit_2(
 
 
 def test_expect_refuses_what_it_cannot_use(fast_run: Callable[..., RunResult], tmp_path: Path) -> None:
-    report = fast_run("--fault", LIST_TOTAL).report_dir / "conformance.json"
+    report = fast_run("--fault", PARAMS_CLAMPED).report_dir / "conformance.json"
     taken = tmp_path / "taken.toml"
     taken.write_text("# mine\n", encoding="utf-8")
     not_a_report = tmp_path / "other.json"

@@ -14,7 +14,7 @@ from conformance.catalog import load_catalog
 from tests.browser import HEADLESS_CHROMIUM
 from tests.conftest import RunResult, conformance
 
-FAULTS = ("list-total-counts-page", "list-default-limit-20", "validation-400")
+FAULTS = ("list-params-clamped", "list-default-limit-20", "validation-400")
 NAMES = ("Reference", "Total counts the page", "Default limit 20", "Validation 400")
 CELL = re.compile(r'<td class="cell cell-([a-z-]+)" data-status="\1">(?:<a href="([^"]+)")?')
 
@@ -64,7 +64,7 @@ def test_each_cell_is_that_runs_status_and_links_to_its_report(matrix_dir: Path,
             assert anchor == f"req-{rid}"
             assert f'id="{anchor}"' in (run.report_dir / "conformance.html").read_text(encoding="utf-8")
     failed = {rid for rid, cells in rows.items() for status, _ in cells if status == "failed"}
-    assert failed == {"LIST-TOTAL", "LIST-DEFAULTS", "VALID-422", "UPDATE-NULL-REQUIRED"}
+    assert failed == {"LIST-PARAMS-400", "LIST-DEFAULTS", "VALID-422", "UPDATE-NULL-REQUIRED"}
 
 
 def test_every_requirement_links_to_its_anchor_in_the_contract(matrix_dir: Path) -> None:
@@ -92,7 +92,11 @@ def test_the_markdown_table_has_a_column_per_implementation(matrix_dir: Path) ->
     markdown = (matrix_dir / "matrix.md").read_text(encoding="utf-8")
     header = next(line for line in markdown.splitlines() if line.startswith("| requirement |"))
     assert [re.sub(r"\]\(.*", "", cell.strip()).lstrip("[") for cell in header.strip("|").split("|")][2:] == list(NAMES)
-    row = next(line for line in markdown.splitlines() if line.startswith("| [`LIST-TOTAL`](contract.html#LIST-TOTAL)"))
+    row = next(
+        line
+        for line in markdown.splitlines()
+        if line.startswith("| [`LIST-PARAMS-400`](contract.html#LIST-PARAMS-400)")
+    )
     assert [cell.strip()[:2] for cell in row.strip("|").split("|")][2:] == ["[✅", "[❌", "[✅", "[✅"]
 
 
