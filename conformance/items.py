@@ -28,7 +28,10 @@ def quiet_attempts() -> Iterator[int]:
     """Attempts at a measurement that other clients' writes may spoil. The test leaves the loop (returns or
     breaks) at the first quiet one; when every attempt was spoilt, the test is not run rather than judged."""
     yield from range(QUIET_ATTEMPTS)
-    raise blocked(f"other clients kept writing: no quiet moment in {QUIET_ATTEMPTS} attempts")
+    raise blocked(
+        f"no quiet moment in {QUIET_ATTEMPTS} attempts: other clients kept writing, or the server gives a new"
+        " item an id other than the highest, which this measurement needs"
+    )
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,10 @@ def _json_body(response: httpx.Response, expected: int) -> Any:
         return strict_json.loads(response.content)
     except ValueError:
         raise blocked(f"{_brief(response)} with a body that is not JSON") from None
+
+
+def _has_id(entry: object) -> bool:
+    return isinstance(entry, dict) and isinstance(entry.get("id"), int)
 
 
 class Items:
@@ -130,7 +137,32 @@ class Items:
                 ids, entries, last_size = ids | later.ids, entries + later.entries, len(later.entries)
             else:
                 break
+        # A server may give a new item any unused id, not the highest: what the newest pages do not hold is
+        # searched for by id, which the list is ordered by.
+        ids |= {item_id for item_id in set(wanted) - ids if self.listed_by_id(item_id)}
         return Tail(first, newest.total, frozenset(ids), entries)
+
+    def listed_by_id(self, item_id: int) -> bool:
+        """Whether the list holds `item_id`, found by bisection over its pages (ascending ids, LIST-ORDER): a
+        few reads however long the list is."""
+        low, high = 0, max(0, (self.total() - 1) // PAGE_MAX)
+        while low <= high:
+            middle = (low + high) // 2
+            ids = self._ids_from(middle * PAGE_MAX)
+            if item_id in ids:
+                return True
+            if ids and min(ids) < item_id < max(ids):
+                return False
+            if not ids or item_id < min(ids):
+                high = middle - 1
+            else:
+                low = middle + 1
+        # Between two pages: read across their boundary again, since items other clients create or delete
+        # meanwhile move the list by a few places.
+        return item_id in self._ids_from(max(0, low * PAGE_MAX - PAGE_MAX // 2))
+
+    def _ids_from(self, offset: int) -> list[int]:
+        return [entry["id"] for entry in self.page(limit=PAGE_MAX, offset=offset)["items"] if _has_id(entry)]
 
     def absent_id(self) -> int:
         """An id this run saw answer 404: the only kind of id besides its own that it may write to."""

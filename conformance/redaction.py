@@ -9,6 +9,9 @@ MASK = "***"
 TOKEN_ENV = "CONFORMANCE_TOKEN"
 SHELL_TOKEN = "${" + TOKEN_ENV + "}"
 """What a reproduction command shows instead of the token: the reader's shell fills it in."""
+MIN_MASKED = 4
+"""Shorter strings are not masked: a token of one to three characters is no secret, and replacing every "T" or
+"ab" in the reports and curl lines would make them unreadable and the commands wrong."""
 
 
 def header_variable(name: str) -> str:
@@ -29,7 +32,8 @@ class Redactor:
         to the environment variable named in their place."""
         named = {secret: TOKEN_ENV for secret in secrets} | dict(variables or {})
         # Longest first, so a secret that contains another is masked whole.
-        self._variables = dict(sorted(((s, v) for s, v in named.items() if s), key=lambda pair: -len(pair[0])))
+        masked = ((s, v) for s, v in named.items() if len(s) >= MIN_MASKED)
+        self._variables = dict(sorted(masked, key=lambda pair: -len(pair[0])))
 
     @classmethod
     def for_run(cls, token: str | None, headers: Iterable[tuple[str, str]] = ()) -> Redactor:

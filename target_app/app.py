@@ -16,14 +16,17 @@ from target_app.routes import ItemController, answer_options
 from target_app.store import ItemStore
 
 
-def create_app(tokens: Iterable[str] | None = None, faults: Iterable[str] = ()) -> Litestar:
+def create_app(
+    tokens: Iterable[str] | None = None, faults: Iterable[str] = (), store: ItemStore | None = None
+) -> Litestar:
     """Build the reference server.
 
     `tokens` are the bearer tokens it accepts; when omitted they come from `ITEMS_API_TOKENS`.
     No token is ever accepted that was not configured one of these two ways. `faults` names
-    deliberate bugs from target_app.faults, for proving that the suites catch them.
+    deliberate bugs from target_app.faults, for proving that the suites catch them. `store` replaces the
+    in-memory store that starts empty (the project's tests serve one holding other clients' data).
     """
-    parts = AppParts(store=ItemStore(), auth=BearerAuth(configured_tokens(tokens)))
+    parts = AppParts(store=store or ItemStore(), auth=BearerAuth(configured_tokens(tokens)))
     # The self-test's seam, never used by the reference itself: mutation testing leaves it alone.
     if faults:  # pragma: no mutate
         from target_app.faults import inject

@@ -935,4 +935,20 @@ class _PatchInterleaves(ItemStore):
         return await self.get(item_id)
 
 
+@store_fault(
+    "patch-lost-update",
+    ("CONC-UPDATE",),
+    "PATCH reads the item, awaits, then writes it whole: a concurrent patch of other members is lost",
+)
+class _PatchLostUpdate(ItemStore):
+    async def update(self, item_id: int, patch: ItemPatch) -> Item | None:
+        current = await self.get(item_id)
+        if current is None:
+            return None
+        await asyncio.sleep(0.001)  # read, then write back the whole row: no lock, no version check
+        item = current.model_copy(update=patch.model_dump(exclude_unset=True))
+        self._items[item_id] = item
+        return item
+
+
 __all__ = ["FAULTS", "Fault", "inject"]

@@ -174,3 +174,11 @@ def test_the_token_bent_by_the_auth_tests_is_masked_and_replays_in_bash(bent: st
         check=True,
     )
     assert replayed.stdout.strip() == bent
+
+
+def test_a_secret_too_short_to_tell_from_text_is_not_masked() -> None:
+    """Masking "T" or "abc" would garble every report and curl line; four characters and more are masked,
+    and so are the bent forms of the token that long."""
+    assert Redactor.for_run("T").text("The Token") == "The Token"
+    assert Redactor.for_run("abcd").text("abcd, abc") == "***, abc"
+    assert Redactor.for_run("abcde").text("abcde, abcd") == "***, ***"

@@ -8,7 +8,9 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 import trustme
 
@@ -243,6 +245,44 @@ def test_a_list_of_the_wrong_shape_is_judged_and_the_header_stays_secret(tmp_pat
     assert curl_lines
     # httpx sends header names in lower case, and curl lines show what was sent.
     assert all('-H "x-gateway-key: ${CONFORMANCE_HEADER_X_GATEWAY_KEY}"' in line for line in curl_lines)
+
+
+# --- A server with data and settings of its own ---------------------------------------------------------
+
+
+def whole_list(url: str) -> list[dict[str, Any]]:
+    listed: list[dict[str, Any]] = []
+    with httpx.Client(base_url=url) as client:
+        while page := client.get("/items", params={"limit": 100, "offset": len(listed)}).json()["items"]:
+            listed += page
+    return listed
+
+
+@pytest.mark.parametrize("new_ids", ["highest", "any-unused"])
+def test_a_server_full_of_other_data_is_judged_and_left_as_it_was(new_ids: str, tmp_path: Path) -> None:
+    """Staging holds other clients' items (5000, with gaps where some were deleted), and a server may give a
+    new item any id it never used, not the highest: the verdict is the same, and every other item is still
+    there, unchanged (the list read whole before and after the run)."""
+    options = ["--other-items", "5000", *(["--any-unused-ids"] if new_ids == "any-unused" else [])]
+    with gateway.running(TOKEN, *options) as server:
+        before = whole_list(server.url)
+        result = judge(server.url, tmp_path)
+        after = whole_list(server.url)
+    assert_fully_conformant(result)
+    assert len(before) > 4000
+    assert after == before
+    assert result.summary["leftovers"] == []
+
+
+def test_a_one_character_token_is_judged_and_the_reports_stay_readable(tmp_path: Path) -> None:
+    """A token too short to mask is not masked (every "T" of the reports would be), and its form cut short,
+    the empty token, is sent as HTTP allows it: "Bearer" without the trailing space."""
+    with gateway.running("T") as server:
+        result = run_conformance("--base-url", server.url, "--token", "T", "--", "-k", "auth", workdir=tmp_path)
+    assert result.exit_code == 0, result.output[-3000:]
+    assert result.summary["counts"]["tests"]["error"] == 0
+    assert "***" not in result.everything_written()
+    assert "Authentication" in result.output
 
 
 def test_the_manifest_of_an_unthrottled_run_says_so(reference_run: RunResult) -> None:

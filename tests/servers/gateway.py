@@ -4,6 +4,7 @@ an option, any of them together. A correct API behind them must still be judged 
     python -m tests.servers.gateway --port P --token T [--prefix /api/v1] [--location absolute|relative]
         [--rate N] [--retry-after seconds|date] [--throttle-after N] [--throttle-status 429|503]
         [--key-header 'X-Gateway-Key: secret'] [--certfile F --keyfile F [--client-ca F]] [--bare-list]
+        [--other-items N] [--any-unused-ids]
 
 --prefix       the API lives under this path; anything else is the gateway's own 404 page
 --location     rewrite the app's Location (`/items/5`) to an absolute URL or to a relative reference
@@ -12,12 +13,16 @@ an option, any of them together. A correct API behind them must still be judged 
 --key-header   refuse (403) every request without this exact header; add the gateway's own response headers
 --certfile     serve HTTPS; with --client-ca, require a client certificate signed by that CA (mutual TLS)
 --bare-list    a wrong API: GET /items answers a bare JSON array instead of {"items": …, "total": …}
+--other-items  the API already holds N items of other clients (a deleted one among every seven), as staging does
+--any-unused-ids  the API gives a new item any id never used, not the highest: a correct choice the contract allows
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import random
 import ssl
 import sys
 import time
@@ -29,6 +34,8 @@ from typing import Any
 import uvicorn
 
 from target_app import create_app
+from target_app.models import Item, ItemCreate
+from target_app.store import ItemStore
 from tests.servers.running import Server, free_port, serve
 
 Scope = MutableMapping[str, Any]
@@ -133,6 +140,41 @@ class Gateway:
         return path
 
 
+class AnyUnusedIds(ItemStore):
+    """Ids drawn at random and never reused (ITEM-ID-UNIQUE), so a new item may land anywhere in the list."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._random = random.Random(1209)
+        self._used: set[int] = set()
+
+    async def page(self, offset: int, limit: int) -> tuple[list[Item], int]:
+        with self._lock:
+            items = sorted(self._items.values(), key=lambda item: item.id)
+        return items[offset : offset + limit], len(items)
+
+    async def create(self, data: ItemCreate) -> Item:
+        with self._lock:
+            item_id = self._random.randint(1, 2**31 - 1)
+            while item_id in self._used:
+                item_id = self._random.randint(1, 2**31 - 1)
+            self._used.add(item_id)
+            item = Item(id=item_id, **data.model_dump())
+            self._items[item_id] = item
+            return item
+
+
+async def _fill(store: ItemStore, count: int) -> None:
+    """Other clients' items, as varied as the contract allows; every seventh deleted again, leaving gaps."""
+    for number in range(count):
+        description = [None, "", f"note {number} " * 20, "ünïcödé 🚀"][number % 4]
+        name = f"other client's item {number}" if number % 3 else "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 " + str(number)
+        price = [0.01, 9.99, 1_000_000][number % 3]
+        item = await store.create(ItemCreate(name=name, price=price, description=description))
+        if number % 7 == 6:
+            await store.delete(item.id)
+
+
 def running(token: str, *options: str) -> AbstractContextManager[Server]:
     """This gateway on a free port, for a test; stopped when the `with` block ends. Its `url` is the bare
     http://127.0.0.1:PORT: the test adds the scheme and prefix it configured."""
@@ -156,9 +198,13 @@ def main() -> None:
     parser.add_argument("--keyfile", default=None)
     parser.add_argument("--client-ca", default=None)
     parser.add_argument("--bare-list", action="store_true")
+    parser.add_argument("--other-items", type=int, default=0)
+    parser.add_argument("--any-unused-ids", action="store_true")
     options = parser.parse_args()
+    store = AnyUnusedIds() if options.any_unused_ids else ItemStore()
+    asyncio.run(_fill(store, options.other_items))
     uvicorn.run(
-        Gateway(create_app(tokens=[options.token]), options),
+        Gateway(create_app(tokens=[options.token], store=store), options),
         host="127.0.0.1",
         port=options.port,
         log_level="warning",
