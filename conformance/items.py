@@ -114,7 +114,7 @@ class Items:
         last of the list. `offset` reads a window again, to see what changed in it since."""
         start = max(0, self.total() - newest) if offset is None else offset
         page = self.page(limit=PAGE_MAX, offset=start)
-        ids = frozenset(entry["id"] for entry in page["items"] if isinstance(entry, dict) and "id" in entry)
+        ids = frozenset(entry["id"] for entry in page["items"] if _has_id(entry))
         return Tail(start, int(page["total"]), ids, page["items"])
 
     def spanning(self, wanted: Collection[int], pages: int = 20) -> Tail:
@@ -139,13 +139,13 @@ class Items:
                 break
         # A server may give a new item any unused id, not the highest: what the newest pages do not hold is
         # searched for by id, which the list is ordered by.
-        ids |= {item_id for item_id in set(wanted) - ids if self.listed_by_id(item_id)}
+        ids |= {item_id for item_id in set(wanted) - ids if self.listed_by_id(item_id, newest.total)}
         return Tail(first, newest.total, frozenset(ids), entries)
 
-    def listed_by_id(self, item_id: int) -> bool:
-        """Whether the list holds `item_id`, found by bisection over its pages (ascending ids, LIST-ORDER): a
-        few reads however long the list is."""
-        low, high = 0, max(0, (self.total() - 1) // PAGE_MAX)
+    def listed_by_id(self, item_id: int, total: int) -> bool:
+        """Whether the list of `total` items holds `item_id`, found by bisection over its pages (ascending ids,
+        LIST-ORDER): a few reads however long the list is."""
+        low, high = 0, max(0, (total - 1) // PAGE_MAX)
         while low <= high:
             middle = (low + high) // 2
             ids = self._ids_from(middle * PAGE_MAX)

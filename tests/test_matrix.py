@@ -15,7 +15,7 @@ from tests.browser import HEADLESS_CHROMIUM
 from tests.conftest import RunResult, conformance
 
 FAULTS = ("list-params-clamped", "list-default-limit-20", "validation-400")
-NAMES = ("Reference", "Total counts the page", "Default limit 20", "Validation 400")
+NAMES = ("Reference", "Parameters clamped", "Default limit 20", "Validation 400")
 CELL = re.compile(r'<td class="cell cell-([a-z-]+)" data-status="\1">(?:<a href="([^"]+)")?')
 
 
