@@ -23,12 +23,12 @@ from typing import Any
 # Run as a script: the checkout's root is not on the path, and the browser flags live with the tests.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from conformance.catalog import Level, load_catalog
-from conformance.facts import RunFacts
-from conformance.html_report import render_html
-from conformance.results import Outcome, TestOutcome, judge
-from conformance.settings import build_settings
-from conformance.summary import RunSummary, to_dict, write_json_summary
+from conformance.contract.catalog import Level, load_catalog
+from conformance.pytest.settings import build_settings
+from conformance.reports.html import render_html
+from conformance.reports.json_report import RunSummary, to_dict, write_json_summary
+from conformance.target.facts import RunFacts
+from conformance.verdict.judging import Outcome, TestOutcome, judge
 from tests.browser import HEADLESS_CHROMIUM
 
 

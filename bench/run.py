@@ -42,7 +42,7 @@ import jinja2
 # Run as a script: the checkout's root is not on the path, and the server helpers live with the tests.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from conformance.settings import DEFAULT_MAX_EXAMPLES
+from conformance.pytest.options import DEFAULT_MAX_EXAMPLES
 from tests.servers.running import free_port, serve, stop
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -377,7 +377,7 @@ def median_run(runs: list[Run]) -> Run:
 
 def warm_up(workdir: Path, timeout: float) -> None:
     # Otherwise the first child alone pays for a cold file cache (and .pyc writing, where that is allowed).
-    modules = "import conformance.plugin, schemathesis, suites, target_app.app, uvicorn"
+    modules = "import conformance.pytest.plugin, schemathesis, suites, target_app.app, uvicorn"
     subprocess.run([sys.executable, "-c", modules], cwd=workdir, env=child_env(), check=True, timeout=timeout)
 
 

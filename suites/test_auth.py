@@ -7,9 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.client import ITEMS, ApiClient, Auth, item_path
-from conformance.items import Items
-from conformance.verify import (
+from conformance.checks.items import Items
+from conformance.checks.verify import (
     fail,
     skip_unless_status,
     verify_bearer_challenge,
@@ -18,7 +17,8 @@ from conformance.verify import (
     verify_status,
     verify_unchanged,
 )
-from conformance.violations import blocked
+from conformance.checks.violations import blocked
+from conformance.target.client import ITEMS, ApiClient, Auth, item_path
 
 WRITES = ["POST", "PUT", "PATCH", "DELETE"]
 Credentials = Callable[[str], Auth]

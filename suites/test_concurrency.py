@@ -11,10 +11,10 @@ from typing import Any
 import httpx
 import pytest
 
-from conformance.client import ITEMS, ApiClient, item_path
-from conformance.item_shape import same_value
-from conformance.items import Items
-from conformance.verify import fail, verify_distinct_ids, verify_item_response, verify_listed, verify_stored
+from conformance.checks.item_shape import same_value
+from conformance.checks.items import Items
+from conformance.checks.verify import fail, verify_distinct_ids, verify_item_response, verify_listed, verify_stored
+from conformance.target.client import ITEMS, ApiClient, item_path
 
 CREATES = 16
 PATCHES = 12

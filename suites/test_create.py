@@ -6,9 +6,8 @@ from typing import Any
 
 import pytest
 
-from conformance.client import ITEMS, ApiClient, item_path
-from conformance.items import NEWEST_WITH_ROOM, Items, quiet_attempts
-from conformance.verify import (
+from conformance.checks.items import NEWEST_WITH_ROOM, Items, quiet_attempts
+from conformance.checks.verify import (
     fail,
     verify_item_response,
     verify_listed,
@@ -16,6 +15,7 @@ from conformance.verify import (
     verify_stored,
     verify_total_change,
 )
+from conformance.target.client import ITEMS, ApiClient, item_path
 
 VALID_BODIES: dict[str, dict[str, Any]] = {
     "without-description": {"price": 9.99},

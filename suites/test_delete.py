@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.client import ApiClient, item_path
-from conformance.items import NEWEST_WITH_ROOM, Items, quiet_attempts
-from conformance.verify import fail, verify_status, verify_total_change
+from conformance.checks.items import NEWEST_WITH_ROOM, Items, quiet_attempts
+from conformance.checks.verify import fail, verify_status, verify_total_change
+from conformance.target.client import ApiClient, item_path
 
 
 @pytest.mark.requirement("DELETE-204")

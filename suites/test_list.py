@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from conformance.client import ITEMS, ApiClient
-from conformance.items import NEWEST_WITH_ROOM, PAGE_MAX, Items, quiet_attempts
-from conformance.verify import fail, verify_error_body, verify_item, verify_json_success, verify_status
+from conformance.checks.items import NEWEST_WITH_ROOM, PAGE_MAX, Items, quiet_attempts
+from conformance.checks.verify import fail, verify_error_body, verify_item, verify_json_success, verify_status
+from conformance.target.client import ITEMS, ApiClient
 
 
 def listed_ids(entries: list[Any]) -> list[Any]:

@@ -17,9 +17,9 @@ from typing import Any
 import httpx
 import pytest
 
-from conformance.client import ITEMS, ApiClient, item_path
-from conformance.items import NEWEST_WITH_ROOM, Items, quiet_attempts
-from conformance.verify import verify_not_created, verify_status, verify_unchanged
+from conformance.checks.items import NEWEST_WITH_ROOM, Items, quiet_attempts
+from conformance.checks.verify import verify_not_created, verify_status, verify_unchanged
+from conformance.target.client import ITEMS, ApiClient, item_path
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.client import ApiClient, item_path
-from conformance.items import Items
-from conformance.verify import verify_status, verify_unchanged
+from conformance.checks.items import Items
+from conformance.checks.verify import verify_status, verify_unchanged
+from conformance.target.client import ApiClient, item_path
 
 SEGMENTS = {"word": "abc", "fraction": "1.5", "zero": "0", "negative": "-1", "unicode": "ünï"}
 METHODS = ["GET", "PUT", "PATCH", "DELETE"]

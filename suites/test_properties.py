@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from schemathesis.generation.case import Case
 
-from conformance.client import ApiClient
-from conformance.items import Items
-from conformance.properties import WITH_BODY, contract_schema, send_case, validate
+from conformance.checks.generated import WITH_BODY, contract_schema, send_case, validate
+from conformance.checks.items import Items
+from conformance.target.client import ApiClient
 
 GENERAL = ("GEN-NO-5XX", "GEN-DOCUMENTED", "GEN-JSON", "ERR-BODY", "ITEM-SHAPE")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.client import ApiClient, item_path
-from conformance.items import Items
-from conformance.verify import verify_error_body, verify_status, verify_stored
+from conformance.checks.items import Items
+from conformance.checks.verify import verify_error_body, verify_status, verify_stored
+from conformance.target.client import ApiClient, item_path
 
 
 @pytest.mark.requirement("READ-200")

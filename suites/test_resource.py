@@ -6,9 +6,8 @@ from typing import Any
 
 import pytest
 
-from conformance.client import ITEMS, ApiClient, item_path
-from conformance.items import Items
-from conformance.verify import (
+from conformance.checks.items import Items
+from conformance.checks.verify import (
     fail,
     verify_distinct_ids,
     verify_item,
@@ -16,6 +15,7 @@ from conformance.verify import (
     verify_json_success,
     verify_stored,
 )
+from conformance.target.client import ITEMS, ApiClient, item_path
 
 ROUND_TRIPS: dict[str, dict[str, Any]] = {
     "ascii": {"name": "Plain name", "price": 12.5, "description": "A plain description."},

@@ -8,9 +8,8 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from conformance.client import ITEMS, ApiClient, item_path
-from conformance.items import Items
-from conformance.verify import (
+from conformance.checks.items import Items
+from conformance.checks.verify import (
     fail,
     skip_unless_status,
     verify_error_body,
@@ -20,6 +19,7 @@ from conformance.verify import (
     verify_status,
     verify_unchanged,
 )
+from conformance.target.client import ITEMS, ApiClient, item_path
 
 ItemMethods = {"GET", "PUT", "PATCH", "DELETE"}
 CollectionMethods = {"GET", "POST"}

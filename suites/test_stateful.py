@@ -14,10 +14,10 @@ import pytest
 from schemathesis.core.transport import Response
 from schemathesis.generation.case import Case
 
-from conformance.client import ApiClient
-from conformance.items import Items
-from conformance.properties import RESPONSE_CHECKS, STATEFUL_CHECKS, Sent, contract_schema, send_case, validate
-from conformance.settings import RunSettings
+from conformance.checks.generated import RESPONSE_CHECKS, STATEFUL_CHECKS, Sent, contract_schema, send_case, validate
+from conformance.checks.items import Items
+from conformance.pytest.settings import RunSettings
+from conformance.target.client import ApiClient
 
 
 @pytest.mark.thorough

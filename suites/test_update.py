@@ -6,9 +6,15 @@ from typing import Any
 
 import pytest
 
-from conformance.client import ApiClient, item_path
-from conformance.items import Items
-from conformance.verify import verify_item_response, verify_refused, verify_status, verify_stored, verify_unchanged
+from conformance.checks.items import Items
+from conformance.checks.verify import (
+    verify_item_response,
+    verify_refused,
+    verify_status,
+    verify_stored,
+    verify_unchanged,
+)
+from conformance.target.client import ApiClient, item_path
 
 PATCHES: dict[str, dict[str, Any]] = {
     "name-only": {"name": "patched name"},

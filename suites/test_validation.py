@@ -12,9 +12,8 @@ from typing import Any
 
 import pytest
 
-from conformance.client import ITEMS, ApiClient, item_path
-from conformance.items import Items
-from conformance.verify import (
+from conformance.checks.items import Items
+from conformance.checks.verify import (
     fail,
     verify_item_response,
     verify_not_created,
@@ -22,6 +21,7 @@ from conformance.verify import (
     verify_status,
     verify_unchanged,
 )
+from conformance.target.client import ITEMS, ApiClient, item_path
 
 NAME = "__name__"
 """Stands for the unique name a test gives its body, so a stored body can be found again."""

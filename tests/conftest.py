@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conformance.markdown import STEP_SUMMARY_ENV
+from conformance.reports.markdown import STEP_SUMMARY_ENV
 
 RUN_TIMEOUT = 300
 

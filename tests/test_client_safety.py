@@ -8,9 +8,9 @@ import subprocess
 import httpx
 import pytest
 
-from conformance.client import MAX_BODY, ApiClient, UnsafeWrite, exchange_of, path_item_id
-from conformance.ledger import Ledger
-from conformance.redaction import Redactor
+from conformance.target.client import MAX_BODY, ApiClient, UnsafeWrite, exchange_of, path_item_id
+from conformance.target.ledger import Ledger
+from conformance.target.redaction import Redactor
 
 TOKEN = "tok-secret-0a1b2c3d4e"
 

@@ -17,8 +17,8 @@ from markupsafe import escape
 from openapi_spec_validator import validate
 
 import contracts
-from conformance.catalog import Level, load_catalog
-from conformance.contract_document import stale_documents
+from conformance.contract.catalog import Level, load_catalog
+from conformance.contract.document import stale_documents
 from target_app import create_app
 from target_app.openapi import render_contract
 from tests.conftest import conformance

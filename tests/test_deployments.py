@@ -14,8 +14,8 @@ import httpx
 import pytest
 import trustme
 
-from conformance.settings import build_settings
-from conformance.target import curl_options
+from conformance.pytest.settings import build_settings
+from conformance.target.opening import curl_options
 from tests.conftest import RunResult, run_conformance
 from tests.servers import gateway, hostile
 from tests.servers.running import free_port, serve
@@ -300,4 +300,4 @@ def test_curl_lines_reach_the_target_with_the_runs_tls(certificates: Certificate
             "client_cert": str(certificates.client),
         }
     )
-    assert curl_options(settings) == ["--cacert", str(certificates.ca), "--cert", str(certificates.client)]
+    assert curl_options(settings.target) == ["--cacert", str(certificates.ca), "--cert", str(certificates.client)]

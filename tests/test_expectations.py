@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.settings import SettingsError, build_settings
+from conformance.pytest.settings import SettingsError, build_settings
 from tests.conftest import RunResult, conformance, run_conformance
 from tests.servers.running import free_port
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from conformance.facts import RunFacts
+from conformance.target.facts import RunFacts
 
 
 def test_every_status_an_operation_answered_is_counted() -> None:

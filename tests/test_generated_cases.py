@@ -17,9 +17,8 @@ from schemathesis.generation.case import Case
 from schemathesis.generation.meta import CaseMetadata, ComponentInfo, CoverageScenario, GenerationInfo, PhaseInfo
 
 import contracts
-from conformance.leeway import check_to_skip
-from conformance.properties import contract_schema, validate
-from conformance.settings import activate, build_settings
+from conformance.checks.generated import Budget, contract_schema, set_budget, validate
+from conformance.checks.leeway import check_to_skip
 
 CONTRACT = schemathesis.openapi.from_path(contracts.OPENAPI)
 NEGATIVE, POSITIVE = GenerationMode.NEGATIVE, GenerationMode.POSITIVE
@@ -71,7 +70,7 @@ def test_an_offset_beyond_two_to_the_53_may_be_refused() -> None:
 @pytest.fixture(params=["http://api.test", "http://api.test/api/v1"], ids=["root", "prefix"])
 def mounted(request: pytest.FixtureRequest) -> Iterator[str]:
     """The contract loaded for a run against an API at this base URL."""
-    activate(build_settings({"base_url": request.param, "token": "t"}))
+    set_budget(Budget(seed=1, max_examples=5, base_url=request.param))
     contract_schema.cache_clear()
     yield request.param
     contract_schema.cache_clear()

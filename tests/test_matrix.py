@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.catalog import load_catalog
+from conformance.contract.catalog import load_catalog
 from tests.browser import HEADLESS_CHROMIUM
 from tests.conftest import RunResult, conformance
 

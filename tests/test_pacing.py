@@ -10,10 +10,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conformance.client import ApiClient, TargetDown
-from conformance.ledger import Ledger
-from conformance.pacing import Pacer, RateLimit, Throttled, retry_after_seconds
-from conformance.redaction import Redactor
+from conformance.target.client import ApiClient, TargetDown
+from conformance.target.ledger import Ledger
+from conformance.target.pacing import Pacer, RateLimit, Throttled, retry_after_seconds
+from conformance.target.redaction import Redactor
 
 
 @pytest.mark.parametrize(

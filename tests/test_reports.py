@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 import contracts
-from conformance.catalog import load_catalog
+from conformance.contract.catalog import load_catalog
 from tests.browser import HEADLESS_CHROMIUM
 from tests.conftest import RunResult, run_conformance
 

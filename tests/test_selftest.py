@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from litestar.testing import TestClient
 
-from conformance.catalog import Level, load_catalog
-from conformance.selftest import CLEAN, FaultRun, judge_fault, scores
+from conformance.cli.selftest import CLEAN, FaultRun, judge_fault, scores
+from conformance.contract.catalog import Level, load_catalog
 from target_app import create_app
 from target_app.faults import FAULTS
 from tests.servers.running import free_port, serve

@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 
 import contracts
-from conformance.sharding import Shard, assign, plan, read_durations
+from conformance.pytest.sharding import Shard, assign, plan, read_durations
 from tests.conftest import FAST, RunResult, conformance, run_conformance
 from tests.servers.running import REFERENCE_TOKEN, Server
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.catalog import load_catalog
+from conformance.contract.catalog import load_catalog
 
 SUITES = Path(__file__).resolve().parents[1] / "suites"
 TABLE = SUITES / "README.md"

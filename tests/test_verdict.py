@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conformance.catalog import Level, load_catalog
-from conformance.results import ExitCode, Outcome, Status, TestOutcome, Verdict, judge, judge_run
+from conformance.contract.catalog import Level, load_catalog
+from conformance.verdict.judging import ExitCode, Outcome, Status, TestOutcome, Verdict, judge, judge_run
 
 CATALOG = load_catalog()
 MUSTS = [r.id for r in CATALOG.requirements if r.level is Level.MUST]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FunctionType
 
-from conformance.catalog import load_catalog
+from conformance.contract.catalog import load_catalog
 
 HERE = Path(__file__).parent
 

@@ -1,0 +1,314 @@
+"""Schemathesis glue: the contract loaded with the run's seed and budget, cases sent through the suite's
+client (so the ledger guards them), and Schemathesis failures translated into requirement IDs."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import httpx
+import schemathesis
+from schemathesis.core import NotSet
+from schemathesis.core.failures import Failure, FailureGroup
+from schemathesis.failure_codes import (
+    AcceptedNegativeData,
+    AllowHeaderMismatch,
+    ContentDeserializationError,
+    DiscriminatorMismatch,
+    EnsureResourceAvailability,
+    JsonSchemaError,
+    MalformedJson,
+    MalformedMediaType,
+    MissingContentType,
+    MissingHeaders,
+    RejectedPositiveData,
+    ServerError,
+    UndefinedContentType,
+    UndefinedStatusCode,
+    UseAfterFree,
+)
+from schemathesis.generation import GenerationMode
+from schemathesis.generation.case import Case
+from schemathesis.schemas import BaseSchema
+from schemathesis.specs.openapi.checks import is_unexpected_http_status_case
+
+import contracts
+from conformance.checks.items import Items
+from conformance.checks.leeway import check_to_skip
+from conformance.checks.violations import ContractViolation, Violation
+from conformance.target.client import ApiClient, exchange_of, item_path, path_item_id
+from conformance.text import first_line
+
+RESPONSE_CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_headers_conformance",
+    "response_schema_conformance",
+    "negative_data_rejection",
+    "positive_data_acceptance",
+    "allow_header_conformance",
+)
+"""Checks that judge the response alone. Checks that send requests of their own (ignored_auth,
+unsupported_method) are left out: they would bypass the ledger, and the hand-written suites judge
+authentication and 405 safely."""
+
+STATEFUL_CHECKS = ("use_after_free", "ensure_resource_availability")
+
+OPERATIONS = {
+    # operationId: (method, path template, requirement judged by positive cases, accepted statuses)
+    "listItems": ("GET", "/items", "LIST-200", [200]),
+    "createItem": ("POST", "/items", "CREATE-201", [201]),
+    "getItem": ("GET", "/items/{item_id}", "READ-200", [200, 404]),
+    "replaceItem": ("PUT", "/items/{item_id}", "REPLACE-200", [200, 404]),
+    "updateItem": ("PATCH", "/items/{item_id}", "UPDATE-200", [200, 404]),
+    "deleteItem": ("DELETE", "/items/{item_id}", "DELETE-204", [204, 404]),
+}
+"""A 404 is accepted on item operations because a generated write may be redirected to an absent id."""
+
+ACCEPTED_STATUSES = sorted({status for *_, statuses in OPERATIONS.values() for status in statuses})
+"""What Schemathesis's positive_data_acceptance accepts from any operation; `validate` holds each operation to
+its own list. Per-operation overrides in the config would make Schemathesis merge its configuration again for
+every case and every check (12-15% of a run)."""
+WITH_BODY = frozenset({"createItem", "replaceItem", "updateItem"})
+
+# The negative cases Schemathesis 4.32 generates, and what the contract says of each. A negative case
+# is expected to be refused (400, 404 or 422) only where the contract requires a refusal:
+#
+#   where   what Schemathesis sends                              the contract               here
+#   query   limit/offset not an integer (0.5, null, [..], {..},  refuse: 400                judged (LIST-PARAMS-400)
+#           true), limit 0 or 101, offset -1
+#   query   an unknown parameter (x-schemathesis-unknown-        ignore it (§3 List: other  not generated: allow-extra-
+#           property=42, fuzzed names)                           parameters are ignored)    parameters off (no body)
+#   query   a repeated parameter (offset=1&offset=2)             either (§8)                not generated (coverage
+#                                                                                           duplicate parameters off)
+#   query   an integer in another form (05, +5, 5.0, 1e1)        either (§8)                not judged when it reads
+#                                                                                           as a valid value (leeway.py)
+#   query   a valid offset beyond 2^53 - 1 (a positive case)     either (§8)                acceptance not judged
+#   path    an id that is not an integer (abc, 1.5, null, true)  refuse: 400 or 404         judged (PATH-ID)
+#           or is <= 0
+#   path    an integer in another form (5.0, 1e1), or beyond     either (§8): accept it or  not judged when it reads
+#           2^53 - 1                                             refuse with 404            as a valid id; 404 expected
+#   header  Content-Type malformed or not JSON (text/plain,      outside (§8: media types   judged for 5xx only
+#           multipart/form-data without boundary)                other than JSON)           (Schemathesis: shape probe)
+#   header  unknown headers                                      not mentioned: never a     not generated: no header
+#                                                                reason to refuse           parameters, extras off
+#   header  Authorization missing or wrong                       401 (§2)                   not generated (with-
+#                                                                                           security-parameters off)
+#   body    wrong JSON types, out-of-range values, missing       refuse: 422 (VALID-422)    judged (VALID-422)
+#           required or unknown members, not an object
+#   body    not JSON (random bytes), no body                     refuse: 400 (VALID-400)    judged: a refusal expected
+#   any     several of the above at once                         any of their statuses      400, 404 or 422 accepted
+#
+# Schemathesis compares where a response came from with the schema's base URL before it trusts the
+# request it re-reads (for instance the query as sent); with the contract's own "/" it could not match
+# a target under a path prefix, and a case it clears at the root (an unknown query parameter) failed
+# there. The base URL given here is always the one the requests go to.
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What generation needs of a run: its seed, its cases per operation, and the URL requests go to."""
+
+    seed: int
+    max_examples: int
+    base_url: str
+
+
+_budget: Budget | None = None
+
+
+def set_budget(budget: Budget) -> None:
+    """Called once per process by the plugin, before the suites are collected: Schemathesis parametrizes the
+    property tests when their module is imported, before any fixture exists, and needs the budget then."""
+    global _budget
+    _budget = budget
+
+
+def _config(mode: str, extra_members: bool) -> schemathesis.Config:
+    if _budget is None:
+        raise RuntimeError("no conformance run is active: load the plugin (-p conformance.pytest.plugin)")
+    settings = _budget
+    return schemathesis.Config.from_dict(
+        {
+            "base-url": settings.base_url,
+            "seed": settings.seed,
+            "generation": {
+                "mode": mode,
+                "max-examples": settings.max_examples,
+                "database": "none",
+                # A NUL byte in a generated header or query value makes a request HTTP clients refuse to send.
+                "allow-x00": False,
+                # The suite always sends the configured token; authentication has its own suite.
+                "with-security-parameters": False,
+                "allow-extra-parameters": extra_members,
+            },
+            "phases": {
+                # Repeated query parameters are outside the contract (§8); 405s have their own suite.
+                "coverage": {"unexpected-methods": [], "generate-duplicate-query-parameters": False},
+            },
+            "checks": {
+                # Tightened: an invalid request is refused with a contract status, never 5xx or 2xx.
+                "negative_data_rejection": {"expected-statuses": [400, 404, 422]},
+                "positive_data_acceptance": {"expected-statuses": ACCEPTED_STATUSES},
+            },
+        }
+    )
+
+
+@cache
+def contract_schema(mode: str, extra_members: bool = False) -> BaseSchema:
+    """The published contract (never the target's own schema), for `positive` or `negative` generation.
+
+    `extra_members` lets negative cases add what the contract does not define: a body must refuse that
+    (422), a query or headers must ignore it, so only the body operations' cases take it. A setting for the
+    whole schema, not per operation: per-operation settings make Schemathesis merge its configuration
+    again for every case and check.
+    """
+    return schemathesis.openapi.from_path(contracts.OPENAPI, config=_config(mode, extra_members))
+
+
+@dataclass
+class Sent:
+    response: httpx.Response
+    redirected: bool
+    """The write was redirected to an id the run owns or proved absent, so links no longer hold for it."""
+
+
+def send_case(api: ApiClient, items: Items, case: Case, scratch: dict[str, int]) -> Sent:
+    """Sends a generated case through the suite's client.
+
+    A write aimed at an id the run does not own is redirected to one it does (a scratch item) or
+    to one it proved absent, chosen by the generated id so that a seed replays the same run.
+    """
+    method = case.method.upper()
+    path = case.formatted_path
+    item_id = path_item_id(path)
+    redirected = method in {"PUT", "PATCH", "DELETE"} and item_id is not None and not api.ledger.may_write(item_id)
+    if redirected:
+        assert item_id is not None
+        target = _scratch_item(items, scratch) if item_id % 2 == 0 else items.absent_id()
+        case.path_parameters = {**case.path_parameters, "item_id": target}
+        path = item_path(target)
+    headers = {name: str(value) for name, value in (case.headers or {}).items() if name.lower() != "authorization"}
+    if isinstance(case.body, NotSet):
+        raw = None
+    elif isinstance(case.body, bytes):
+        raw = case.body
+    else:
+        raw = json.dumps(case.body).encode("utf-8")
+    response = api.request(method, path, params=case.query or None, headers=headers, raw=raw, auth=True)
+    return Sent(response, redirected)
+
+
+def _scratch_item(items: Items, scratch: dict[str, int]) -> int:
+    item_id = scratch.get("id")
+    if item_id is None or item_id not in items.api.ledger.alive():
+        item_id = items.create()["id"]
+        scratch["id"] = item_id
+    return item_id
+
+
+RESPONSE_FORMAT_FAILURES = (
+    MissingContentType,
+    MalformedMediaType,
+    UndefinedContentType,
+    ContentDeserializationError,
+    MalformedJson,
+)
+"""A response whose media type or body cannot be what the contract documents."""
+
+
+def _requirements_for(failure: Failure, case: Case, response: httpx.Response) -> tuple[str, ...]:
+    """Schemathesis's failure classes (imported, so an upstream rename fails at import) to requirement IDs."""
+    status = response.status_code
+    operation = OPERATIONS[case.operation.definition.raw["operationId"]][2]
+    # ServerError covers ContentTypeServerError (a 5xx judged by its media type) too.
+    if isinstance(failure, ServerError) or status >= 500:
+        return ("GEN-NO-5XX",)
+    if isinstance(failure, UndefinedStatusCode | MissingHeaders):
+        return ("GEN-DOCUMENTED",)
+    if isinstance(failure, JsonSchemaError | DiscriminatorMismatch):
+        if 400 <= status < 500:
+            return ("GEN-DOCUMENTED", "ERR-BODY")
+        return ("GEN-DOCUMENTED", "LIST-200" if operation == "LIST-200" else "ITEM-SHAPE")
+    if isinstance(failure, RESPONSE_FORMAT_FAILURES):
+        return ("GEN-DOCUMENTED", "ERR-BODY" if 400 <= status < 500 else "GEN-JSON")
+    if isinstance(failure, RejectedPositiveData):
+        return (operation,)
+    if isinstance(failure, AcceptedNegativeData):
+        return _negated_requirements(case)
+    if isinstance(failure, AllowHeaderMismatch):
+        return ("GEN-405",)
+    if isinstance(failure, UseAfterFree):
+        return ("DELETE-GONE",)
+    if isinstance(failure, EnsureResourceAvailability):
+        return ("CREATE-READBACK",)
+    return ("GEN-DOCUMENTED",)
+
+
+def _negated_requirements(case: Case) -> tuple[str, ...]:
+    meta = case.meta
+    negated = {
+        location.value
+        for location, info in (meta.components.items() if meta else ())
+        if info.mode is GenerationMode.NEGATIVE
+    }
+    found = []
+    if "query" in negated:
+        found.append("LIST-PARAMS-400")
+    if "path" in negated:
+        found.append("PATH-ID")
+    if "body" in negated or not found:
+        found.append("VALID-422")
+    return tuple(found)
+
+
+def _rejected_positive_data(case: Case, response: httpx.Response) -> Violation | None:
+    """positive_data_acceptance with the operation's own statuses, where Schemathesis's (ACCEPTED_STATUSES) is
+    silent: a valid request answered with a status that another operation's success would be."""
+    _, _, requirement, statuses = OPERATIONS[case.operation.definition.raw["operationId"]]
+    if response.status_code in statuses or response.status_code not in ACCEPTED_STATUSES:
+        return None
+    # The same cases as Schemathesis's check: generated as valid, and not a probe of the request's shape.
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive or is_unexpected_http_status_case(case):
+        return None
+    return Violation(
+        requirements=(requirement,),
+        summary=f"Rejected positive data ({case.method.upper()} {case.operation.path})",
+        expected=f"valid data accepted with status {' or '.join(map(str, statuses))}",
+        received=f"status {response.status_code}",
+        exchange=exchange_of(response),
+    )
+
+
+def validate(case: Case, response: httpx.Response, checks: tuple[str, ...] = RESPONSE_CHECKS, **kwargs: Any) -> None:
+    """Runs the named Schemathesis checks; failures become a ContractViolation naming requirements."""
+    from schemathesis import checks as st_checks
+
+    skipped = check_to_skip(case)
+    functions = [getattr(st_checks, name) for name in checks if name != skipped]
+    violations: list[Violation] = []
+    try:
+        case.validate_response(response, checks=functions, **kwargs)
+    except FailureGroup as group:
+        exchange = exchange_of(response)
+        violations = [
+            Violation(
+                requirements=_requirements_for(failure, case, response),
+                summary=f"{failure.title} ({case.method.upper()} {case.operation.path}, Schemathesis)",
+                expected=first_line(failure.message) or failure.title,
+                received=f"status {response.status_code}",
+                exchange=exchange,
+                notes=[line for line in failure.message.splitlines()[1:6] if line.strip()],
+            )
+            for failure in group.exceptions
+        ]
+    judged = "positive_data_acceptance" in checks and skipped != "positive_data_acceptance"
+    if judged and (rejected := _rejected_positive_data(case, response)):
+        violations.append(rejected)
+    if violations:
+        raise ContractViolation(violations)

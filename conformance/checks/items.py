@@ -1,0 +1,187 @@
+"""Making and inspecting items for a test. A failed setup step blocks the test; it does not judge it."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from conformance.checks.item_shape import item_shape_problems
+from conformance.checks.violations import blocked, request_line
+from conformance.contract import strict_json
+from conformance.target.client import ITEMS, NO_BODY, ApiClient, Auth, item_path
+
+QUIET_ATTEMPTS = 10
+"""Tries to find a moment without other clients' writes, for checks that compare list totals."""
+ABSENT_ID_BASE = 1_900_000_000
+"""Where the search for ids that do not exist starts: far above any id a test run makes."""
+PAGE_MAX = 100
+"""The largest `limit` the contract allows."""
+NEWEST_WITH_ROOM = PAGE_MAX // 2
+"""A tail of this many newest items leaves room in its page for as many created after the total was read."""
+
+
+def quiet_attempts() -> Iterator[int]:
+    """Attempts at a measurement that other clients' writes may spoil. The test leaves the loop (returns or
+    breaks) at the first quiet one; when every attempt was spoilt, the test is not run rather than judged."""
+    yield from range(QUIET_ATTEMPTS)
+    raise blocked(
+        f"no quiet moment in {QUIET_ATTEMPTS} attempts: other clients kept writing, or the server gives a new"
+        " item an id other than the highest, which this measurement needs"
+    )
+
+
+@dataclass(frozen=True)
+class Tail:
+    """One page at the end of the list, and the total, read at one moment.
+
+    Two reads of one window compare equal when they list the same ids and total: when they differ,
+    other clients created or deleted items in between.
+    """
+
+    offset: int
+    total: int
+    ids: frozenset[int]
+    entries: list[Any] = field(compare=False)
+
+
+def _brief(response: httpx.Response) -> str:
+    return f"{request_line(response)} answered {response.status_code}"
+
+
+def _json_body(response: httpx.Response, expected: int) -> Any:
+    """The JSON body of a setup step's response that has the `expected` status; otherwise the test is blocked."""
+    if response.status_code != expected:
+        raise blocked(f"{_brief(response)}, not {expected}")
+    try:
+        return strict_json.loads(response.content)
+    except ValueError:
+        raise blocked(f"{_brief(response)} with a body that is not JSON") from None
+
+
+def _has_id(entry: object) -> bool:
+    return isinstance(entry, dict) and isinstance(entry.get("id"), int)
+
+
+class Items:
+    """Item helpers for one test; names carry the run's tag so a reviewer can tell suite data apart."""
+
+    _counter = itertools.count(1)
+
+    def __init__(self, api: ApiClient, run_tag: str) -> None:
+        self.api = api
+        self.run_tag = run_tag
+
+    @staticmethod
+    def name_prefix(run_tag: str) -> str:
+        return f"conformance {run_tag} #"
+
+    def body(self, **members: Any) -> dict[str, Any]:
+        """A valid ItemCreate with a unique name; `members` override or add to it."""
+        return {"name": f"{self.name_prefix(self.run_tag)}{next(self._counter)}", "price": 9.99, **members}
+
+    def send(self, method: str, path: str, *, auth: Auth, body: Any = NO_BODY) -> httpx.Response:
+        """One request of `method` to `path`, with a valid body for it unless `body` is given: a new
+        ItemCreate for POST and PUT, a one-member patch for PATCH, none for GET and DELETE."""
+        if body is NO_BODY and method in {"POST", "PUT"}:
+            body = self.body()
+        elif body is NO_BODY and method == "PATCH":
+            body = {"price": 4.5}
+        return self.api.request(method, path, auth=auth, body=body)
+
+    def create(self, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = self.api.post(ITEMS, body=body if body is not None else self.body())
+        return self._item(response, expected=201)
+
+    def fetch(self, item_id: int) -> dict[str, Any]:
+        return self._item(self.api.get(item_path(item_id)), expected=200)
+
+    def page(self, **params: Any) -> dict[str, Any]:
+        response = self.api.get(ITEMS, params=params)
+        body = _json_body(response, expected=200)
+        if not (isinstance(body, dict) and isinstance(body.get("items"), list) and isinstance(body.get("total"), int)):
+            raise blocked(f"{_brief(response)} without 'items' and 'total'")
+        return body
+
+    def total(self) -> int:
+        return int(self.page(limit=1)["total"])
+
+    def tail(self, newest: int = PAGE_MAX, *, offset: int | None = None) -> Tail:
+        """A full page from the `newest` items on: new items take the highest ids, so the newest are the
+        last of the list. `offset` reads a window again, to see what changed in it since."""
+        start = max(0, self.total() - newest) if offset is None else offset
+        page = self.page(limit=PAGE_MAX, offset=start)
+        ids = frozenset(entry["id"] for entry in page["items"] if _has_id(entry))
+        return Tail(start, int(page["total"]), ids, page["items"])
+
+    def spanning(self, wanted: Collection[int], pages: int = 20) -> Tail:
+        """The list read from its newest items back, and on, until every id in `wanted` is within reach:
+        other clients may have created more than a page of items since, and a wrong `total` (judged by its
+        own test) must not hide them. Reads only add ids: a delete elsewhere moves items to lower offsets,
+        into a page still to be read."""
+        lowest, highest = min(wanted), max(wanted)
+        newest = self.tail()
+        first, ids, entries = newest.offset, set(newest.ids), list(newest.entries)
+        last, last_size = newest.offset, len(newest.entries)
+        for _ in range(pages):
+            if first > 0 and not (ids and min(ids) <= lowest):
+                first = max(0, first - PAGE_MAX)
+                earlier = self.tail(offset=first)
+                ids, entries = ids | earlier.ids, earlier.entries + entries
+            elif last_size == PAGE_MAX and not (ids and max(ids) >= highest):
+                last += PAGE_MAX
+                later = self.tail(offset=last)
+                ids, entries, last_size = ids | later.ids, entries + later.entries, len(later.entries)
+            else:
+                break
+        # A server may give a new item any unused id, not the highest: what the newest pages do not hold is
+        # searched for by id, which the list is ordered by.
+        ids |= {item_id for item_id in set(wanted) - ids if self.listed_by_id(item_id, newest.total)}
+        return Tail(first, newest.total, frozenset(ids), entries)
+
+    def listed_by_id(self, item_id: int, total: int) -> bool:
+        """Whether the list of `total` items holds `item_id`, found by bisection over its pages (ascending ids,
+        LIST-ORDER): a few reads however long the list is."""
+        low, high = 0, max(0, (total - 1) // PAGE_MAX)
+        while low <= high:
+            middle = (low + high) // 2
+            ids = self._ids_from(middle * PAGE_MAX)
+            if item_id in ids:
+                return True
+            if ids and min(ids) < item_id < max(ids):
+                return False
+            if not ids or item_id < min(ids):
+                high = middle - 1
+            else:
+                low = middle + 1
+        # Between two pages: read across their boundary again, since items other clients create or delete
+        # meanwhile move the list by a few places.
+        return item_id in self._ids_from(max(0, low * PAGE_MAX - PAGE_MAX // 2))
+
+    def _ids_from(self, offset: int) -> list[int]:
+        return [entry["id"] for entry in self.page(limit=PAGE_MAX, offset=offset)["items"] if _has_id(entry)]
+
+    def absent_id(self) -> int:
+        """An id this run saw answer 404: the only kind of id besides its own that it may write to."""
+        for candidate in range(ABSENT_ID_BASE, ABSENT_ID_BASE + 50):
+            if self.api.ledger.is_absent(candidate):
+                return candidate
+            if self.api.ledger.owns(candidate):
+                continue
+            if self.api.get(item_path(candidate)).status_code == 404:
+                return candidate
+        raise blocked(f"no id from {ABSENT_ID_BASE} on answered GET with 404")
+
+    def delete(self, item_id: int) -> None:
+        response = self.api.delete(item_path(item_id))
+        if response.status_code != 204:
+            raise blocked(f"{_brief(response)}, not 204")
+
+    def _item(self, response: httpx.Response, expected: int) -> dict[str, Any]:
+        item = _json_body(response, expected)
+        if problems := item_shape_problems(item):
+            raise blocked(f"{_brief(response)} with a body that is not an Item: {'; '.join(problems)}")
+        return item

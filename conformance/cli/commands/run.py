@@ -1,0 +1,54 @@
+"""`conformance run`: the suites against a target, with a verdict and an exit code that gate CI."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from conformance.cli.runner import pytest_arguments, run_pytest
+from conformance.pytest.options import add_options
+from conformance.pytest.settings import SettingsError, build_settings
+from conformance.reports.markdown import append_step_summary
+from conformance.target.opening import own_pacer, preflight
+from conformance.verdict.judging import ExitCode
+
+NAME = "run"
+HELP = "run the conformance suites against a target"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_options(parser.add_argument)
+    parser.add_argument("-n", "--workers", default=None, help="parallel workers (pytest-xdist), e.g. 2 or auto")
+    parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after --: extra pytest arguments (e.g. -k auth)")
+
+
+def execute(args: argparse.Namespace) -> int:
+    options = vars(args)
+    try:
+        # Checked here as well as in the plugin, so a bad option is one line before anything starts.
+        settings = build_settings(options)
+    except SettingsError as error:
+        print(f"conformance: {error}", file=sys.stderr)
+        return int(ExitCode.COULD_NOT_JUDGE)
+    if not settings.target.in_process:
+        with own_pacer(settings.target) as pacer:
+            problem = preflight(settings.target, pacer)
+        if problem:
+            print(f"conformance: {problem}", file=sys.stderr)
+            return int(ExitCode.COULD_NOT_JUDGE)
+    started = time.time()
+    code = run_pytest(pytest_arguments(options, args.workers, args.pytest_args))
+    _add_to_job_summary(Path(settings.report_dir) / "conformance.md", started)
+    # pytest's own codes (usage error, internal error, no tests) all mean the target was not judged.
+    return code if code in {int(member) for member in ExitCode} else int(ExitCode.COULD_NOT_JUDGE)
+
+
+def _add_to_job_summary(markdown: Path, started: float) -> None:
+    """GitHub shows $GITHUB_STEP_SUMMARY on the run's page: the verdict without downloading an artifact.
+    Only this run's summary: one left from an earlier run (this one stopped before writing) is not."""
+    if not markdown.is_file() or markdown.stat().st_mtime < started:
+        return
+    if problem := append_step_summary(markdown.read_text(encoding="utf-8")):
+        print(f"conformance: {problem}", file=sys.stderr)

@@ -1,0 +1,50 @@
+"""Starting a suite run: pytest over the installed suites, with only the plugins a run needs.
+
+`conformance run` and `conformance selftest` both start runs through here, from option values keyed
+like `settings.OPTIONS`, so neither has to build or parse the other's command line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import suites
+from conformance.pytest.options import option_arguments
+
+SUITES_DIR = Path(suites.__file__).resolve().parent
+PYTEST_INI = Path(__file__).resolve().parent.parent / "pytest.ini"
+PLUGINS = ("conformance.pytest.plugin", "schemathesis.pytest.plugin", "xdist.plugin")
+
+
+def pytest_arguments(options: Mapping[str, Any], workers: str | None = None, extra: Sequence[str] = ()) -> list[str]:
+    """The pytest command line of a run with these options (`settings.Option.dest` keys)."""
+    report_dir = Path(str(options.get("report_dir") or "reports"))
+    arguments = [
+        str(SUITES_DIR),
+        "-c",
+        str(PYTEST_INI),
+        "--rootdir",
+        str(SUITES_DIR.parent),
+        *(argument for plugin in PLUGINS for argument in ("-p", plugin)),
+        "-q",
+        "--tb=short",
+        "-r",
+        "fE",
+        f"--junitxml={report_dir / 'junit.xml'}",
+        *option_arguments(options),
+    ]
+    if workers not in (None, "0", "1"):
+        arguments += ["-n", str(workers)]
+    return arguments + [argument for argument in extra if argument != "--"]
+
+
+def run_pytest(arguments: list[str]) -> int:
+    """pytest with only the plugins a run needs: scanning every installed plugin's entry point costs
+    this machine about 5 s per start, more than the hand-written tests take to run."""
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    return int(pytest.main(arguments))

@@ -1,0 +1,2 @@
+"""The pytest side of a run: options and settings, hooks, fixtures, cleanup, sharding, and what the tests
+reported turned into outcomes."""

@@ -1,0 +1,52 @@
+"""What a failed test's exception says: the violations it names, or the suite's own error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conformance.checks.violations import ContractViolation
+from conformance.target.client import NoResponse
+from conformance.target.redaction import Redactor
+from conformance.verdict.judging import Outcome
+
+
+def _leaves(error: BaseException) -> list[BaseException]:
+    """The exceptions inside a group (Hypothesis reports several distinct failures as one)."""
+    if isinstance(error, BaseExceptionGroup):
+        return [leaf for inner in error.exceptions for leaf in _leaves(inner)]
+    return [error]
+
+
+def failure_detail(cited: tuple[str, ...], error: BaseException, redactor: Redactor) -> dict[str, Any]:
+    """How a failed test is judged: its violations name requirements; any other assertion (a request that
+    got no response, say) fails every requirement the test cites; anything else is the suite's own error."""
+    leaves = _leaves(error)
+    if not all(isinstance(leaf, AssertionError) for leaf in leaves):
+        message = redactor.text(f"the suite raised {type(error).__name__}: {error}")
+        return {"outcome": Outcome.ERROR.value, "failed": [], "message": message, "violations": []}
+    violations: list[dict[str, Any]] = []
+    for leaf in leaves:
+        if isinstance(leaf, ContractViolation):
+            # A summary may quote what was sent (a credential form, say): mask the run's secrets there too.
+            violations += [_redacted(violation.to_dict(), redactor) for violation in leaf.violations]
+        else:
+            text = redactor.text(str(leaf))
+            exchange = leaf.exchange.to_dict() if isinstance(leaf, NoResponse) else None
+            violations.append(
+                {
+                    "requirements": list(cited),
+                    "summary": text.split("\n", 1)[0],
+                    "expected": "",
+                    "received": text,
+                    "notes": [],
+                    "exchange": exchange,
+                }
+            )
+    failed = list(dict.fromkeys(rid for violation in violations for rid in violation["requirements"]))
+    message = redactor.text("\n\n".join(str(leaf) for leaf in leaves))
+    return {"outcome": Outcome.FAILED.value, "failed": failed, "message": message, "violations": violations}
+
+
+def _redacted(violation: dict[str, Any], redactor: Redactor) -> dict[str, Any]:
+    texts = {key: redactor.text(str(violation[key])) for key in ("summary", "expected", "received")}
+    return {**violation, **texts, "notes": [redactor.text(str(note)) for note in violation["notes"]]}

@@ -1,0 +1,103 @@
+"""The short end-of-run table on the console: verdict, per-section counts, failed IDs, report paths."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from conformance.pytest.settings import RunSettings
+from conformance.target.facts import RunFacts
+from conformance.verdict.gate import Gate
+from conformance.verdict.judging import Judgement, Status
+
+INSECURE = "TLS certificates were NOT verified (--insecure): anyone on the path could have answered"
+
+VERDICT_TITLES = {
+    "fully-conformant": "FULLY CONFORMANT",
+    "conformant": "CONFORMANT",
+    "non-conformant": "NON-CONFORMANT",
+    "error": "COULD NOT JUDGE",
+}
+
+
+TESTS_NAMED = 3
+"""Failing tests named per regression on the console; the reports have them all."""
+
+
+def _print_gate(terminal: Any, gate: Gate) -> None:
+    """Regressions first: they are why the gate fails. Then the gate, then what keeps the file honest."""
+    for row in gate.unexpected_failures:
+        tests = ", ".join(row["tests"][:TESTS_NAMED]) + (" …" if len(row["tests"]) > TESTS_NAMED else "")
+        terminal.write_line(f"REGRESSION: {row['id']} ({row['level']}) failed: {row['why']} — {tests}", red=True)
+    passed = gate.exit_code == 0
+    terminal.write_line(
+        f"gate:    {'PASSED' if passed else 'FAILED'} (exit {int(gate.exit_code)}) — {gate.reason}",
+        bold=True,
+        red=not passed,
+        green=passed,
+    )
+
+
+def _print_expectations(terminal: Any, gate: Gate) -> None:
+    for row in gate.expected:
+        until = f" (until {row['expires']})" if row["expires"] else ""
+        terminal.write_line(f"expected: {row['id']} {row['status']} — {row['reason']}{until}", yellow=True)
+    for row in gate.unexpected_passes:
+        terminal.write_line(f"remove from expectations (now passes): {row['id']} — {row['reason']}", yellow=True)
+    for row in gate.expired:
+        terminal.write_line(f"expired expectation (excuses nothing): {row['id']} since {row['expires']}", yellow=True)
+
+
+class PlainTerminal:
+    """Where a command without pytest's terminal (`conformance merge`) writes the same lines: stdout, no colour."""
+
+    def write_line(self, line: str, **markup: bool) -> None:
+        print(line)
+
+
+def print_verdict(terminal: Any, judgement: Judgement, gate: Gate) -> None:
+    """The verdict, or the gate and then the verdict when expectations decide the exit code."""
+    title = VERDICT_TITLES[judgement.verdict.value]
+    if gate.expectations is None:
+        terminal.write_line(
+            f"verdict: {title} (exit {int(judgement.exit_code)}) — {judgement.reason}",
+            bold=True,
+            red=judgement.exit_code != 0,
+            green=judgement.exit_code == 0,
+        )
+    else:
+        _print_gate(terminal, gate)
+        terminal.write_line(f"verdict: {title} — {judgement.reason}", bold=True)
+
+
+def print_findings(terminal: Any, judgement: Judgement, gate: Gate, leftovers: list[int]) -> None:
+    """What failed, what the expectations file says of it, and what the run could not delete."""
+    if failed := judgement.failed():
+        terminal.write_line(f"failed requirements: {', '.join(failed)}", red=gate.expectations is None)
+    _print_expectations(terminal, gate)
+    if leftovers:
+        terminal.write_line(f"items left on the server (could not delete): {sorted(leftovers)}", yellow=True)
+
+
+def print_summary(terminal: Any, judgement: Judgement, gate: Gate, settings: RunSettings, facts: RunFacts) -> None:
+    terminal.section("Items API conformance", sep="=")
+    print_verdict(terminal, judgement, gate)
+    terminal.write_line(f"target:  {settings.target.label}; gate: {settings.level.value}; requests: {facts.requests}")
+    if settings.shard:
+        terminal.write_line(f"shard:   {settings.shard.label}, not a whole run: `conformance merge` gives its verdict")
+    if settings.target.insecure:
+        terminal.write_line(f"WARNING: {INSECURE}", yellow=True, bold=True)
+    if facts.retries:
+        terminal.write_line(f"waited out 429/503 (Retry-After): {facts.retries} retries, {facts.waited_s:g} s in all")
+    by_section: dict[str, Counter[Status]] = {}
+    for result in judgement.requirements:
+        by_section.setdefault(f"§{result.requirement.section.number} {result.requirement.section.title}", Counter())[
+            result.status
+        ] += 1
+    width = max(len(name) for name in by_section)
+    for name, counts in by_section.items():
+        parts = ", ".join(f"{counts[status]} {status.value}" for status in Status if counts[status])
+        terminal.write_line(f"  {name:<{width}}  {parts}")
+    print_findings(terminal, judgement, gate, facts.leftovers)
+    terminal.write_line(f"reports: {Path(settings.report_dir).resolve()}")

@@ -1,0 +1,75 @@
+"""Markdown summaries, for pull-request comments and GitHub's job summary ($GITHUB_STEP_SUMMARY): a run
+(conformance.md), a comparison of two runs, and the matrix over implementations."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from conformance.reports.compare import Comparison
+from conformance.reports.console import VERDICT_TITLES
+from conformance.reports.files import evidence_line, failures_by_gate, first_evidence
+from conformance.reports.matrix import Matrix
+from conformance.templating import markdown_templates
+
+STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
+ROWS_SHOWN = 50
+"""Rows of one Markdown table: GitHub caps a job summary at 1 MiB, and a comment is read, not searched."""
+ICONS = {0: "✅", 1: "❌", 2: "⚠️"}
+
+
+def run_markdown(data: dict[str, Any]) -> str:
+    failed, regressions, expected = failures_by_gate(data)
+    rows = [
+        {
+            "id": requirement["id"],
+            "level": requirement["level"],
+            "regression": requirement["id"] in regressions,
+            "expected": expected.get(requirement["id"]),
+            "evidence": evidence_line(first_evidence(requirement)),
+        }
+        for requirement in failed
+    ]
+    counts: dict[str, Counter[str]] = {section["key"]: Counter() for section in data["sections"]}
+    for requirement in data["requirements"]:
+        counts[requirement["section"]][requirement["status"]] += 1
+    return markdown_templates.get_template("conformance.md.j2").render(
+        data=data,
+        gate=data.get("gate") or {},
+        title=VERDICT_TITLES[data["verdict"]],
+        icon=ICONS[data["exit_code"]],
+        rows=rows[:ROWS_SHOWN],
+        more=max(0, len(rows) - ROWS_SHOWN),
+        counts=counts,
+    )
+
+
+def write_run_markdown(data: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(run_markdown(data), encoding="utf-8")
+
+
+def append_step_summary(markdown: str) -> str | None:
+    """Appends to GitHub's job summary when $GITHUB_STEP_SUMMARY names one; returns a problem, never raises:
+    a summary that cannot be written must not change a run's exit code."""
+    target = os.environ.get(STEP_SUMMARY_ENV)
+    if not target:
+        return None
+    try:
+        with open(target, "a", encoding="utf-8") as summary:
+            summary.write(markdown.rstrip("\n") + "\n\n")
+    except OSError as error:
+        return f"cannot append to ${STEP_SUMMARY_ENV} ({target}): {error.strerror or error}"
+    return None
+
+
+def comparison_markdown(comparison: Comparison) -> str:
+    return markdown_templates.get_template("compare.md.j2").render(
+        c=comparison, rows_shown=ROWS_SHOWN, evidence=evidence_line, icon=ICONS[int(comparison.regressed)]
+    )
+
+
+def matrix_markdown(matrix: Matrix, contract: str) -> str:
+    return markdown_templates.get_template("matrix.md.j2").render(m=matrix, contract=contract)

@@ -1,0 +1,228 @@
+"""From test outcomes to requirement statuses to a verdict and an exit code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+from typing import Any
+
+from conformance.contract.catalog import Catalog, Level, Requirement, load_catalog
+
+
+class Outcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    ERROR = "error"
+
+
+class Status(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_RUN = "not-run"
+    NOT_EXERCISED = "not-exercised"
+
+
+class Verdict(StrEnum):
+    FULLY_CONFORMANT = "fully-conformant"
+    CONFORMANT = "conformant"
+    NON_CONFORMANT = "non-conformant"
+    ERROR = "error"
+
+
+class ExitCode(IntEnum):
+    CONFORMANT = 0
+    NON_CONFORMANT = 1
+    COULD_NOT_JUDGE = 2
+
+
+@dataclass
+class TestOutcome:
+    __test__ = False  # a record of a test, not a test: keeps pytest from collecting it
+
+    nodeid: str
+    requirements: tuple[str, ...]
+    outcome: Outcome
+    failed_requirements: tuple[str, ...] = ()
+    message: str = ""
+    violations: list[dict[str, Any]] = field(default_factory=list)
+    duration: float = 0.0
+
+
+@dataclass
+class RequirementResult:
+    requirement: Requirement
+    status: Status
+    tests: list[str]
+    failures: list[dict[str, Any]]
+
+
+@dataclass
+class Judgement:
+    verdict: Verdict
+    exit_code: ExitCode
+    reason: str
+    requirements: list[RequirementResult]
+
+    def failed(self) -> list[str]:
+        return [result.requirement.id for result in self.requirements if result.status is Status.FAILED]
+
+
+EVIDENCE_IN_FULL = 25
+"""Per requirement, failures that keep their whole exchange; later ones keep its status, sizes and curl line."""
+
+
+def _without_bodies(violation: dict[str, Any]) -> dict[str, Any]:
+    exchange = violation.get("exchange")
+    if not exchange:
+        return violation
+    slim = {key: exchange[key] for key in ("method", "url", "status", "reason", "curl")}
+    for side in ("request", "response"):
+        if exchange.get(side):
+            slim[side] = {"headers": [], "body": "", "body_size": exchange[side]["body_size"], "truncated": True}
+    return {**violation, "exchange": slim}
+
+
+def _failure(requirement_id: str, outcome: TestOutcome, full: bool) -> dict[str, Any]:
+    violations = [violation for violation in outcome.violations if requirement_id in violation["requirements"]]
+    if not full:
+        violations = [_without_bodies(violation) for violation in violations]
+    failure: dict[str, Any] = {"test": outcome.nodeid, "violations": violations}
+    if not violations:
+        failure["message"] = outcome.message
+    return failure
+
+
+def requirement_results(
+    catalog: Catalog, outcomes: list[TestOutcome], elsewhere: frozenset[str] = frozenset()
+) -> list[RequirementResult]:
+    """`elsewhere`: requirements that tests in other shards of the run also check; here they can fail, never pass."""
+    results = []
+    for requirement in catalog.requirements:
+        # A test can also fail a requirement it does not cite (a create inside a delete test answering 500).
+        citing = [
+            outcome
+            for outcome in outcomes
+            if requirement.id in outcome.requirements or requirement.id in outcome.failed_requirements
+        ]
+        failing = [outcome for outcome in citing if requirement.id in outcome.failed_requirements]
+        failures = [
+            _failure(requirement.id, outcome, full=index < EVIDENCE_IN_FULL) for index, outcome in enumerate(failing)
+        ]
+        if failures:
+            status = Status.FAILED
+        elif requirement.id in elsewhere:
+            status = Status.NOT_RUN
+        elif any(outcome.outcome is Outcome.PASSED for outcome in citing):
+            status = Status.PASSED
+        elif citing:
+            status = Status.NOT_RUN
+        else:
+            status = Status.NOT_EXERCISED
+        results.append(RequirementResult(requirement, status, [outcome.nodeid for outcome in citing], failures))
+    return results
+
+
+def judge(
+    catalog: Catalog,
+    outcomes: list[TestOutcome],
+    gate: Level,
+    in_scope: set[str] | None = None,
+    partial: bool = False,
+    excused: frozenset[str] = frozenset(),
+    elsewhere: frozenset[str] = frozenset(),
+) -> Judgement:
+    """The verdict. `gate` SHOULD makes SHOULD failures fail the run; `in_scope` limits what must have run;
+    a `partial` run (--read-only) is never called fully conformant. `excused` requirements (expected
+    failures) are left out of the decision: only the gate asks for that, never the verdict."""
+    results = requirement_results(catalog, outcomes, elsewhere)
+    scoped = [
+        result
+        for result in results
+        if (in_scope is None or result.requirement.id in in_scope) and result.requirement.id not in excused
+    ]
+    failed_must = [r.requirement.id for r in scoped if r.status is Status.FAILED and r.requirement.level is Level.MUST]
+    failed_should = [
+        r.requirement.id for r in scoped if r.status is Status.FAILED and r.requirement.level is Level.SHOULD
+    ]
+    unjudged_must = [
+        r.requirement.id
+        for r in scoped
+        if r.requirement.level is Level.MUST and r.status in (Status.NOT_RUN, Status.NOT_EXERCISED)
+    ]
+    errors = [outcome.nodeid for outcome in outcomes if outcome.outcome is Outcome.ERROR]
+    if failed_must:
+        return Judgement(
+            Verdict.NON_CONFORMANT,
+            ExitCode.NON_CONFORMANT,
+            f"MUST requirements failed: {', '.join(failed_must)}",
+            results,
+        )
+    if errors or unjudged_must:
+        what = [f"{len(errors)} test(s) errored"] if errors else []
+        if unjudged_must:
+            what.append(f"MUST requirements not judged: {', '.join(unjudged_must)}")
+        return Judgement(Verdict.ERROR, ExitCode.COULD_NOT_JUDGE, "; ".join(what), results)
+    if failed_should:
+        code = ExitCode.NON_CONFORMANT if gate is Level.SHOULD else ExitCode.CONFORMANT
+        return Judgement(
+            Verdict.CONFORMANT,
+            code,
+            f"every MUST passed; SHOULD requirements failed: {', '.join(failed_should)}",
+            results,
+        )
+    unjudged_should = [r.requirement.id for r in scoped if r.status is not Status.PASSED]
+    if unjudged_should:
+        code = ExitCode.COULD_NOT_JUDGE if gate is Level.SHOULD else ExitCode.CONFORMANT
+        return Judgement(
+            Verdict.CONFORMANT,
+            code,
+            f"every MUST passed; SHOULD requirements not judged: {', '.join(unjudged_should)}",
+            results,
+        )
+    if partial:
+        return Judgement(
+            Verdict.CONFORMANT,
+            ExitCode.CONFORMANT,
+            f"partial run: the {len(scoped)} requirements it could judge passed; the rest were not run",
+            results,
+        )
+    return Judgement(Verdict.FULLY_CONFORMANT, ExitCode.CONFORMANT, "every MUST and SHOULD requirement passed", results)
+
+
+def judge_run(
+    outcomes: list[TestOutcome],
+    gate: Level,
+    read_only: bool = False,
+    aborted: str | None = None,
+    excused: frozenset[str] = frozenset(),
+    elsewhere: frozenset[str] = frozenset(),
+) -> Judgement:
+    """The verdict of a run, of one shard of it (`elsewhere` not empty) or of its shards merged: one rule for all.
+    `excused`: see `judge`."""
+    catalog = load_catalog()
+    scope: set[str] | None = None
+    if read_only:
+        # Only what reads can show is in scope; the rest is reported as not run, and nothing claims more.
+        scope = {
+            rid
+            for outcome in outcomes
+            if outcome.outcome is not Outcome.SKIPPED
+            for rid in (*outcome.requirements, *outcome.failed_requirements)
+        }
+    elif (cited := {rid for outcome in outcomes for rid in outcome.requirements}) != set(catalog.ids):
+        # A selection of the suites (-k, node ids, --quick, a mutation tester's pick) judges what its tests
+        # cite and is never called fully conformant.
+        scope = cited
+    if elsewhere:
+        # A shard judges only the requirements whose every test it ran.
+        scope = (set(catalog.ids) if scope is None else scope) - elsewhere
+    if scope is not None:
+        # Whatever a partial run saw fail, failed: also a requirement its tests do not cite, or share with a shard.
+        scope |= {rid for outcome in outcomes for rid in outcome.failed_requirements}
+    judgement = judge(
+        catalog, outcomes, gate, in_scope=scope, partial=scope is not None, excused=excused, elsewhere=elsewhere
+    )
+    if aborted:
+        return Judgement(Verdict.ERROR, ExitCode.COULD_NOT_JUDGE, aborted, judgement.requirements)
+    return judgement
