@@ -12,7 +12,7 @@ from target_app.auth import BearerAuth
 from target_app.errors import problem_response
 from target_app.faults.registry import fault
 from target_app.faults.seams import Headers, edit_requests, edit_responses, json_response, response_fault, without
-from target_app.faults.store_and_auth import Guard, also_accept, authorized, decide_auth
+from target_app.faults.store_and_auth import Guard, authorized, decide_auth, widen_auth
 from target_app.parts import AppParts
 
 # The faults that accept what a capital-B-only check refuses: given with it, one of the two could not apply.
@@ -21,18 +21,18 @@ LOWERCASE_BEARER_ACCEPTED = ("auth-any-token", "auth-scheme-ignored", "auth-basi
 
 @fault("auth-any-token", ("AUTH-INVALID",), "any bearer token is accepted, configured or not")
 def _auth_any_token(parts: AppParts) -> None:
-    also_accept(parts, lambda inner, header: bool(header) and header.lower().startswith("bearer ") and bool(header[7:]))
+    widen_auth(parts, lambda inner, header: bool(header) and header.lower().startswith("bearer ") and bool(header[7:]))
 
 
 @fault("auth-basic-accepted", ("AUTH-INVALID",), "any Basic credentials are accepted as well as the bearer token")
 def _auth_basic_accepted(parts: AppParts) -> None:
-    also_accept(parts, lambda inner, header: (header or "").lower().startswith("basic "))
+    widen_auth(parts, lambda inner, header: inner.accepts(header) or (header or "").lower().startswith("basic "))
 
 
 @fault("auth-scheme-ignored", ("AUTH-INVALID",), "the last word of the header is the token, whatever the scheme")
 def _auth_scheme_ignored(parts: AppParts) -> None:
     # e.g. `header.split(" ")[-1]`: Basic <token>, Token <token> and <token> alone are all let in.
-    also_accept(parts, lambda inner, header: bool(header) and inner.accepts(f"Bearer {header.split(' ')[-1]}"))
+    widen_auth(parts, lambda inner, header: bool(header) and inner.accepts(f"Bearer {header.split(' ')[-1]}"))
 
 
 @fault("auth-token-prefix", ("AUTH-INVALID",), "a token that starts with a configured one is accepted")
@@ -42,7 +42,7 @@ def _auth_token_prefix(parts: AppParts) -> None:
         # The scheme as sent, so that a fault judging it (auth-scheme-case-sensitive) still can.
         return scheme.lower() == "bearer" and any(inner.accepts(f"{scheme} {presented[:n]}") for n in range(1, 200))
 
-    also_accept(parts, decide)
+    widen_auth(parts, decide)
 
 
 @fault(
@@ -56,12 +56,12 @@ def _auth_token_case_insensitive(parts: AppParts) -> None:
         variants = {presented, presented.lower(), presented.upper(), presented.swapcase()}
         return any(inner.accepts(f"{scheme} {variant}") for variant in variants)
 
-    also_accept(parts, decide)
+    widen_auth(parts, decide)
 
 
 @fault("auth-optional", ("AUTH-REQUIRED",), "a write without an Authorization header is let through")
 def _auth_optional(parts: AppParts) -> None:
-    also_accept(parts, lambda inner, header: header is None)
+    widen_auth(parts, lambda inner, header: header is None or inner.accepts(header))
 
 
 @fault(

@@ -114,9 +114,14 @@ def decide_auth(parts: AppParts, decide: Decision) -> None:
     parts.auth = _decided(parts.auth, decide)
 
 
-def also_accept(parts: AppParts, also: Decision) -> None:
-    """A fault that lets in more: what the configured check and the faults before it accept stays accepted."""
-    decide_auth(parts, lambda inner, header: inner.accepts(header) or also(inner, header))
+def widen_auth(parts: AppParts, decide: Decision) -> None:
+    """For a fault that lets in more than the configured check: `decide` is its own check, in its place, and
+    what the faults before it let in stays let in, so that it does not undo them."""
+
+    def widened(inner: BearerAuth, header: str | None) -> bool:
+        return (isinstance(inner, Wrapped) and inner.accepts(header)) or decide(inner, header)
+
+    decide_auth(parts, widened)
 
 
 def authorized(parts: AppParts, scope: Scope) -> bool:
