@@ -126,3 +126,29 @@ def test_a_given_store_keeps_its_items_and_sees_the_writes_under_store_faults() 
     assert listed == [other.model_dump()], f"expected the given store's item listed, received {listed}"
     stored = asyncio.run(store.get(new["id"]))
     assert stored is not None, f"expected the given store to hold item {new['id']}, received None"
+
+
+@pytest.mark.parametrize(
+    "faults",
+    [
+        ["create-race", "name-100-chars-500", "ids-from-max-plus-one"],
+        ["name-100-chars-500", "ids-from-max-plus-one", "create-race"],
+    ],
+    ids=["reimplementation-first", "reimplementation-last"],
+)
+def test_three_store_faults_on_one_method_all_apply(client: TestClient) -> None:
+    last = created(client)["id"]
+    client.delete(f"/items/{last}", headers=AUTH)
+    reused = created(client)["id"]
+    long_name = client.post("/items", json={"name": "x" * 100, "price": 1}, headers=AUTH).status_code
+    assert (reused, long_name) == (last, 500), f"expected id {last} reused and a 500, received {reused, long_name}"
+
+
+@both_orders("auth-after-existence", "auth-refuses-after-writing")
+def test_two_auth_guards_both_apply(client: TestClient) -> None:
+    bad = {"Authorization": "Bearer wrong"}
+    missing = client.delete("/items/999", headers=bad).status_code
+    refused = client.post("/items", json=ITEM, headers=bad).status_code
+    total = client.get("/items").json()["total"]
+    received = (missing, refused, total)
+    assert received == (404, 401, 1), f"expected 404 before the token and a 401 after writing, received {received}"

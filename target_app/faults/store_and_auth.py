@@ -19,14 +19,14 @@ STORE_METHODS = ("page", "get", "create", "replace", "update", "delete")
 
 
 class FaultyStore(ItemStore):
-    """The base of a buggy store: each fault overrides one or two methods of the store it is mixed over.
+    """The base of a buggy store: each fault overrides a method of the store it is mixed over (see _mix_in).
 
     An override that calls super() bends the method below it; one that does not reimplements it. To reach
     another method, an override calls `self.clean`'s, so that another fault's bug there does not leak in.
     """
 
     fault_name: ClassVar[str]
-    clean: ClassVar[type[ItemStore]] = ItemStore
+    clean: ClassVar[type[ItemStore]]
 
 
 def _reimplements(store_class: type[FaultyStore], method: str) -> bool:
@@ -35,8 +35,9 @@ def _reimplements(store_class: type[FaultyStore], method: str) -> bool:
     return function is not None and "__class__" not in function.__code__.co_freevars
 
 
-def _bugs(store: ItemStore) -> tuple[type[FaultyStore], ...]:
-    return tuple(base for base in type(store).__mro__ if base is not FaultyStore and issubclass(base, FaultyStore))
+def _bugs(store: ItemStore) -> list[type[FaultyStore]]:
+    """The store faults mixed into `store`, in the order of its class's MRO (the class that mixed them is none)."""
+    return [base for base in type(store).__mro__ if "fault_name" in vars(base)]
 
 
 def _mix_in(parts: AppParts, store_class: type[FaultyStore]) -> None:
@@ -72,7 +73,7 @@ def store_fault(
     return register
 
 
-class Wrapped(BearerAuth):
+class _Wrapped(BearerAuth):
     """An authenticator that decides differently from the configured one in some cases."""
 
     def __init__(self, inner: BearerAuth) -> None:
@@ -82,7 +83,7 @@ class Wrapped(BearerAuth):
         return self.inner.accepts(authorization)
 
 
-class Guard(Wrapped):
+class Guard(_Wrapped):
     """A wrapper that changes when the guard refuses, not what is accepted: it asks the guard it wraps."""
 
     async def guard(self, connection: ASGIConnection, handler: BaseRouteHandler) -> None:
@@ -102,7 +103,7 @@ def _decided(auth: BearerAuth, decide: Decision) -> BearerAuth:
     if isinstance(auth, Guard):
         return auth.around(_decided(auth.inner, decide))
 
-    class Decided(Wrapped):
+    class Decided(_Wrapped):
         def accepts(self, authorization: str | None) -> bool:
             return decide(self.inner, authorization)
 
@@ -119,7 +120,7 @@ def widen_auth(parts: AppParts, decide: Decision) -> None:
     what the faults before it let in stays let in, so that it does not undo them."""
 
     def widened(inner: BearerAuth, header: str | None) -> bool:
-        return (isinstance(inner, Wrapped) and inner.accepts(header)) or decide(inner, header)
+        return (isinstance(inner, _Wrapped) and inner.accepts(header)) or decide(inner, header)
 
     decide_auth(parts, widened)
 
