@@ -152,3 +152,12 @@ def test_two_auth_guards_both_apply(client: TestClient) -> None:
     total = client.get("/items").json()["total"]
     received = (missing, refused, total)
     assert received == (404, 401, 1), f"expected 404 before the token and a 401 after writing, received {received}"
+
+
+@both_orders("errors-without-detail", "docs-pages-html-404")
+def test_an_error_body_fault_leaves_another_ones_html_page_alone(client: TestClient) -> None:
+    response = client.get("/schema/nowhere")
+    received = (response.status_code, response.headers["content-type"])
+    assert received == (404, "text/html; charset=utf-8"), f"expected the HTML 404, received {received}"
+    message = client.get("/items/999").json()
+    assert "message" in message, f"expected errors to say 'message', received {message}"

@@ -22,6 +22,11 @@ def _success_text_plain(scope: Scope, status: int, headers: Headers, body: bytes
     return status, headers, body
 
 
+def _json_error(status: int, headers: Headers, body: bytes) -> bool:
+    # JSON only: another fault may answer an error with a page of HTML (docs-pages-html-404).
+    return 400 <= status < 500 and bool(body) and b"json" in dict(headers).get(b"content-type", b"")
+
+
 @response_fault(
     "errors-without-detail",
     ("ERR-BODY",),
@@ -30,7 +35,7 @@ def _success_text_plain(scope: Scope, status: int, headers: Headers, body: bytes
     contradicts=("errors-plain-json",),
 )
 def _errors_without_detail(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
-    if 400 <= status < 500 and body:
+    if _json_error(status, headers, body):
         problem = json.loads(body)
         problem["message"] = problem.pop("detail", "")
         return json_response(status, headers, problem, b"application/problem+json")
@@ -39,7 +44,7 @@ def _errors_without_detail(scope: Scope, status: int, headers: Headers, body: by
 
 @response_fault("errors-plain-json", ("ERR-PROBLEM",), "error bodies are application/json without status or title")
 def _errors_plain_json(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
-    if 400 <= status < 500 and body:
+    if _json_error(status, headers, body):
         return json_response(status, headers, {"detail": json.loads(body)["detail"]}, b"application/json")
     return status, headers, body
 
