@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--dev-token", action="store_true", help="generate a random token for this run and print it")
     parser.add_argument(
-        "--fault", action="append", default=[], help="switch on a deliberate bug from target_app/faults.py (repeatable)"
+        "--fault", action="append", default=[], help="switch on a deliberate bug from target_app/faults/ (repeatable)"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     export = commands.add_parser("export-contract", help="write the OpenAPI document the app serves")

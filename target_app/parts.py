@@ -1,4 +1,4 @@
-"""The seams of the app, in a module of their own so that faults.py need not import the app factory."""
+"""The seams of the app, in a module of their own so that the faults need not import the app factory."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from target_app.store import ItemStore
 
 @dataclass
 class AppParts:
-    """The seams of the app. Faults (target_app/faults.py) swap one of them; the clean app never looks."""
+    """The seams of the app. Faults (target_app/faults/) bend them of them; the clean app never looks."""
 
     store: ItemStore
     auth: BearerAuth

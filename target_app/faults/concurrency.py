@@ -1,0 +1,49 @@
+"""§6 Concurrency: writes that race when they come at once."""
+
+from __future__ import annotations
+
+import asyncio
+
+from target_app.faults.store_and_auth import FaultyStore, store_fault
+from target_app.models import Item, ItemCreate, ItemPatch
+
+
+@store_fault("create-race", ("CONC-CREATE",), "concurrent creates can get the same id: read, await, then write")
+class _CreateRace(FaultyStore):
+    async def create(self, data: ItemCreate) -> Item:
+        next_id = self._last_id + 1
+        await asyncio.sleep(0.002)  # e.g. a round trip to the database between read and write
+        self._last_id = next_id
+        item = Item(id=next_id, **data.model_dump())
+        self._items[next_id] = item
+        return item
+
+
+@store_fault(
+    "patch-interleaves", ("CONC-UPDATE",), "PATCH writes member by member without a lock, so patches interleave"
+)
+class _PatchInterleaves(FaultyStore):
+    async def update(self, item_id: int, patch: ItemPatch) -> Item | None:
+        for member, value in patch.model_dump(exclude_unset=True).items():
+            current = await self.clean.get(self, item_id)
+            if current is None:
+                return None
+            self._items[item_id] = current.model_copy(update={member: value})
+            await asyncio.sleep(0.001)  # one UPDATE statement per member, no transaction
+        return await self.clean.get(self, item_id)
+
+
+@store_fault(
+    "patch-lost-update",
+    ("CONC-UPDATE",),
+    "PATCH reads the item, awaits, then writes it whole: a concurrent patch of other members is lost",
+)
+class _PatchLostUpdate(FaultyStore):
+    async def update(self, item_id: int, patch: ItemPatch) -> Item | None:
+        current = await self.clean.get(self, item_id)
+        if current is None:
+            return None
+        await asyncio.sleep(0.001)  # read, then write back the whole row: no lock, no version check
+        item = current.model_copy(update=patch.model_dump(exclude_unset=True))
+        self._items[item_id] = item
+        return item

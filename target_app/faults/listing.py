@@ -1,0 +1,64 @@
+"""§3.1 List: the page's window, order, total and parameters."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from litestar.types import Scope
+
+from target_app.faults.registry import fault
+from target_app.faults.seams import Headers, edit_list_queries, is_request, json_response, response_fault
+from target_app.faults.store_and_auth import FaultyStore, store_fault
+from target_app.models import Item
+from target_app.parts import AppParts
+
+
+@store_fault("list-offset-off-by-one", ("LIST-WINDOW",), "the page starts one item after `offset`")
+class _OffsetOffByOne(FaultyStore):
+    async def page(self, offset: int, limit: int) -> tuple[list[Item], int]:
+        return await super().page(offset + 1, limit)
+
+
+@store_fault("list-total-counts-page", ("LIST-TOTAL",), "`total` is the size of the page, not of the collection")
+class _TotalCountsPage(FaultyStore):
+    async def page(self, offset: int, limit: int) -> tuple[list[Item], int]:
+        items, _ = await super().page(offset, limit)
+        return items, len(items)
+
+
+@store_fault("list-newest-first", ("LIST-ORDER",), "items are listed newest first (descending ids)")
+class _NewestFirst(FaultyStore):
+    async def page(self, offset: int, limit: int) -> tuple[list[Item], int]:
+        items, total = await super().page(0, len(self._items))
+        return items[::-1][offset : offset + limit], total
+
+
+@fault("list-default-limit-20", ("LIST-DEFAULTS",), "without `limit`, pages hold 20 items instead of 10")
+def _list_default_limit_20(parts: AppParts) -> None:
+    edit_list_queries(parts, lambda query: query.setdefault("limit", "20"))
+
+
+@fault("list-params-clamped", ("LIST-PARAMS-400",), "an out-of-range limit or offset is clamped instead of refused")
+def _list_params_clamped(parts: AppParts) -> None:
+    def clamp(query: dict[str, str]) -> None:
+        for name, low, high in (("limit", 1, 100), ("offset", 0, 10**9)):
+            if re.fullmatch(r"-?\d+", query.get(name, "x")):
+                query[name] = str(min(max(int(query[name]), low), high))
+
+    edit_list_queries(parts, clamp)
+
+
+@response_fault(
+    "list-params-422", ("LIST-PARAMS-400", "GEN-DOCUMENTED"), "a bad limit or offset gets 422 instead of 400"
+)
+def _list_params_422(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    return (422 if status == 400 and is_request(scope, "GET", "/items") else status), headers, body
+
+
+@response_fault("list-items-renamed", ("LIST-200",), "the page holds its items under 'data' instead of 'items'")
+def _list_items_renamed(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    if status != 200 or not is_request(scope, "GET", "/items"):
+        return status, headers, body
+    page = json.loads(body)
+    return json_response(200, headers, {"data": page["items"], "total": page["total"]})

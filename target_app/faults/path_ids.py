@@ -1,0 +1,73 @@
+"""§3.7 Ids in the path: which paths name an item."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from target_app.errors import problem_response
+from target_app.faults.registry import fault
+from target_app.faults.seams import ITEM_PATH, edit_requests, handle_errors
+from target_app.parts import AppParts
+
+
+@fault("path-id-500", ("PATH-ID", "GEN-NO-5XX"), "a path id that is not an integer crashes the server: 500")
+def _path_id_500(parts: AppParts) -> None:
+    def crash(scope: Scope, body: bytes) -> Response | None:
+        segment = scope["path"].rsplit("/", 1)[-1]
+        if ITEM_PATH.match(scope["path"]) and not segment.isdigit():
+            return problem_response(500, f"invalid literal for int() with base 10: {segment!r}")
+        return None
+
+    edit_requests(parts, crash)
+
+
+ASGI_REQUEST_KEYS = ("type", "asgi", "http_version", "method", "scheme", "root_path", "query_string", "headers")
+ASGI_REQUEST_KEYS += ("client", "server", "extensions")
+
+
+class _Rerouted(Response):
+    """Answers a request as if it had been sent to `path`: the whole app again, on a fresh scope."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(None)
+        self.path = path
+
+    def to_asgi_response(self, app: Any, request: Request, **kwargs: Any) -> ASGIApp:  # type: ignore[override]
+        async def rerouted(scope: Scope, receive: Receive, send: Send) -> None:
+            fresh = {key: scope[key] for key in ASGI_REQUEST_KEYS if key in scope}
+            await request.app({**fresh, "path": self.path, "raw_path": self.path.encode()}, receive, send)  # type: ignore[arg-type]
+
+        return rerouted
+
+
+def _serve_as_item(parts: AppParts, leading_id: re.Pattern[str]) -> None:
+    """Paths that the router finds nothing for but that `leading_id` matches are served as that item."""
+
+    def reroute(request: Request, exc: HTTPException) -> Response | None:
+        match = leading_id.match(request.url.path)
+        return _Rerouted(f"/items/{match.group(1)}") if exc.status_code == 404 and match else None
+
+    handle_errors(parts, reroute)
+
+
+@fault(
+    "unanchored-item-routes",
+    ("GEN-404",),
+    "paths below an item's are served as that item: /items/5/children is item 5 (a route pattern without its end)",
+)
+def _unanchored_item_routes(parts: AppParts) -> None:
+    _serve_as_item(parts, re.compile(r"^/items/(\d+)/."))
+
+
+@fault(
+    "path-id-read-as-leading-digits",
+    ("PATH-ID",),
+    "a path id is read from its leading digits (parseInt): /items/5abc and /items/5.5 are item 5",
+)
+def _path_id_read_as_leading_digits(parts: AppParts) -> None:
+    _serve_as_item(parts, re.compile(r"^/items/(\d+)[^\d/]"))

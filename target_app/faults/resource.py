@@ -1,0 +1,85 @@
+"""§1 The resource: items' members, shape and ids."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from litestar.types import Scope
+
+from target_app.errors import problem_response
+from target_app.faults.registry import fault
+from target_app.faults.seams import (
+    DocumentChange,
+    Headers,
+    ResponseEdit,
+    body_fault,
+    edit_requests,
+    edit_responses,
+    json_response,
+)
+from target_app.faults.store_and_auth import FaultyStore, store_fault
+from target_app.models import Item, ItemCreate
+from target_app.parts import AppParts
+
+
+@body_fault("trims-strings", ("ITEM-ROUNDTRIP",), "names and descriptions are stored with surrounding spaces trimmed")
+def _trims_strings(document: dict[str, Any]) -> None:
+    for member in ("name", "description"):
+        if isinstance(document.get(member), str) and document[member].strip():
+            document[member] = document[member].strip()
+
+
+@fault(
+    "astral-plane-500",
+    ("GEN-NO-5XX", "CREATE-201", "ITEM-ROUNDTRIP"),
+    "a body with characters beyond the BMP (emoji) crashes the server: 500",
+)
+def _astral_plane_500(parts: AppParts) -> None:
+    astral = re.compile(rb"[\xf0-\xf4][\x80-\xbf]{3}|\\u[dD][89abAB]")
+    edit_requests(parts, lambda scope, body: problem_response(500, "crash") if astral.search(body) else None)
+
+
+@store_fault(
+    "name-100-chars-500", ("GEN-NO-5XX", "CREATE-201"), "a name of exactly 100 characters crashes the insert: 500"
+)
+class _NameLimitCrash(FaultyStore):
+    async def create(self, data: ItemCreate) -> Item:
+        if len(data.name) == 100:
+            raise RuntimeError("value too long for type character varying(99)")
+        return await super().create(data)
+
+
+def _edit_items(change: DocumentChange) -> ResponseEdit:
+    def edit(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+        if status not in (200, 201) or not scope["path"].startswith("/items"):
+            return status, headers, body
+        document = json.loads(body)
+        # Only items and pages: another fault may answer a success with null or a body of its own.
+        if not isinstance(document, dict) or not ("items" in document or "price" in document):
+            return status, headers, body
+        for item in document.get("items", [document]):
+            change(item)
+        return json_response(status, headers, document)
+
+    return edit
+
+
+@fault("item-extra-member", ("ITEM-SHAPE",), "every returned item carries an extra 'created_at' member")
+def _item_extra_member(parts: AppParts) -> None:
+    edit_responses(parts, _edit_items(lambda item: item.update(created_at="2026-01-01T00:00:00Z")))
+
+
+@fault("price-as-string", ("ITEM-SHAPE",), "prices are returned as strings ('9.99'), as a Decimal serialiser does")
+def _price_as_string(parts: AppParts) -> None:
+    edit_responses(parts, _edit_items(lambda item: item.update(price=str(item["price"]))))
+
+
+@store_fault(
+    "ids-from-max-plus-one", ("ITEM-ID-UNIQUE",), "ids are max(id) + 1, so the highest id is reused after delete"
+)
+class _MaxPlusOne(FaultyStore):
+    async def create(self, data: ItemCreate) -> Item:
+        self._last_id = max(self._items, default=0)
+        return await super().create(data)
