@@ -8,7 +8,8 @@ import pytest
 
 from conformance.checks.items import NEWEST_WITH_ROOM, PAGE_MAX, Items, quiet_attempts
 from conformance.checks.verify import fail, verify_error_body, verify_item, verify_json_success, verify_status
-from conformance.target.client import ITEMS, ApiClient
+from conformance.target.client import ApiClient
+from conformance.target.paths import ITEMS
 
 
 def listed_ids(entries: list[Any]) -> list[Any]:

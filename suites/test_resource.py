@@ -15,7 +15,8 @@ from conformance.checks.verify import (
     verify_json_success,
     verify_stored,
 )
-from conformance.target.client import ITEMS, ApiClient, item_path
+from conformance.target.client import ApiClient
+from conformance.target.paths import ITEMS, item_path
 
 ROUND_TRIPS: dict[str, dict[str, Any]] = {
     "ascii": {"name": "Plain name", "price": 12.5, "description": "A plain description."},

@@ -14,7 +14,8 @@ from conformance.checks.verify import (
     verify_stored,
     verify_unchanged,
 )
-from conformance.target.client import ApiClient, item_path
+from conformance.target.client import ApiClient
+from conformance.target.paths import item_path
 
 PATCHES: dict[str, dict[str, Any]] = {
     "name-only": {"name": "patched name"},

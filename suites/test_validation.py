@@ -21,7 +21,8 @@ from conformance.checks.verify import (
     verify_status,
     verify_unchanged,
 )
-from conformance.target.client import ITEMS, ApiClient, item_path
+from conformance.target.client import ApiClient
+from conformance.target.paths import ITEMS, item_path
 
 NAME = "__name__"
 """Stands for the unique name a test gives its body, so a stored body can be found again."""

@@ -12,7 +12,8 @@ import httpx
 from conformance.checks.item_shape import item_shape_problems
 from conformance.checks.violations import blocked, request_line
 from conformance.contract import strict_json
-from conformance.target.client import ITEMS, NO_BODY, ApiClient, Auth, item_path
+from conformance.target.client import NO_BODY, ApiClient, Auth
+from conformance.target.paths import ITEMS, item_path
 
 QUIET_ATTEMPTS = 10
 """Tries to find a moment without other clients' writes, for checks that compare list totals."""
