@@ -9,12 +9,13 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import contracts
 
 RESOURCE, CREATE_BODY, PATCH_BODY = "Item", "ItemCreate", "ItemPatch"
 _PARAMETER = re.compile(r"{[^}]+}")
+_Bound = TypeVar("_Bound", int, float)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +86,37 @@ class Contract:
     def operation(self, operation_id: str) -> Operation:
         return next(op for op in self.operations if op.operation_id == operation_id)
 
+    # The bounds the suites build their values on (a name of exactly the longest length, one over it, ...).
+    @property
+    def name_max(self) -> int:
+        return _stated(self.item["name"].max_length, "name maxLength")
+
+    @property
+    def description_max(self) -> int:
+        return _stated(self.item["description"].max_length, "description maxLength")
+
+    @property
+    def price_max(self) -> float:
+        return _stated(self.item["price"].maximum, "price maximum")
+
+    @property
+    def limit_max(self) -> int:
+        return _stated(self.list_parameters["limit"].maximum, "limit maximum")
+
+    @property
+    def limit_default(self) -> int:
+        return _stated(self.list_parameters["limit"].default, "limit default")
+
     @property
     def collection_path(self) -> str:
         """`/items`: the path of the operations without an item id."""
         return next(op.path for op in self.operations if not op.on_item)
+
+
+def _stated(value: _Bound | None, what: str) -> _Bound:
+    if value is None:
+        raise ValueError(f"contracts/openapi.json states no {what}")
+    return value
 
 
 def _bound(schema: dict[str, Any], keyword: str) -> Any:
