@@ -18,7 +18,8 @@ from conformance.checks.verify import (
     verify_unchanged,
 )
 from conformance.checks.violations import blocked
-from conformance.target.client import ITEMS, ApiClient, Auth, item_path
+from conformance.target.client import ApiClient, Auth
+from conformance.target.paths import ITEMS, item_path
 
 WRITES = ["POST", "PUT", "PATCH", "DELETE"]
 Credentials = Callable[[str], Auth]

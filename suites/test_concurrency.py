@@ -14,7 +14,8 @@ import pytest
 from conformance.checks.item_shape import same_value
 from conformance.checks.items import Items
 from conformance.checks.verify import fail, verify_distinct_ids, verify_item_response, verify_listed, verify_stored
-from conformance.target.client import ITEMS, ApiClient, item_path
+from conformance.target.client import ApiClient
+from conformance.target.paths import ITEMS, item_path
 
 CREATES = 16
 PATCHES = 12

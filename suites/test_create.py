@@ -15,7 +15,8 @@ from conformance.checks.verify import (
     verify_stored,
     verify_total_change,
 )
-from conformance.target.client import ITEMS, ApiClient, item_path
+from conformance.target.client import ApiClient
+from conformance.target.paths import ITEMS, item_path
 
 VALID_BODIES: dict[str, dict[str, Any]] = {
     "without-description": {"price": 9.99},

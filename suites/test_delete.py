@@ -6,7 +6,8 @@ import pytest
 
 from conformance.checks.items import NEWEST_WITH_ROOM, Items, quiet_attempts
 from conformance.checks.verify import fail, verify_status, verify_total_change
-from conformance.target.client import ApiClient, item_path
+from conformance.target.client import ApiClient
+from conformance.target.paths import item_path
 
 
 @pytest.mark.requirement("DELETE-204")

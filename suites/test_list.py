@@ -8,7 +8,11 @@ import pytest
 
 from conformance.checks.items import NEWEST_WITH_ROOM, PAGE_MAX, Items, quiet_attempts
 from conformance.checks.verify import fail, verify_error_body, verify_item, verify_json_success, verify_status
-from conformance.target.client import ITEMS, ApiClient
+from conformance.contract.openapi import load_contract
+from conformance.target.client import ApiClient
+from conformance.target.paths import ITEMS
+
+CONTRACT = load_contract()
 
 
 def listed_ids(entries: list[Any]) -> list[Any]:
@@ -48,7 +52,7 @@ def test_items_are_listed_in_ascending_id_order(items: Items) -> None:
         items.create()
     tail = items.tail()
     verify_ascending(listed_ids(tail.entries), f"GET /items?limit={PAGE_MAX}&offset={tail.offset}", strictly=True)
-    verify_ascending(listed_ids(items.page(limit=100)["items"]), "GET /items?limit=100", strictly=False)
+    verify_ascending(listed_ids(items.page(limit=PAGE_MAX)["items"]), f"GET /items?limit={PAGE_MAX}", strictly=False)
 
 
 @pytest.mark.requirement("LIST-WINDOW")
@@ -125,18 +129,18 @@ def test_total_counts_the_whole_collection_not_the_page(items: Items) -> None:
 @pytest.mark.requirement("LIST-DEFAULTS")
 def test_without_parameters_limit_is_10_and_offset_is_0(items: Items) -> None:
     """LIST-DEFAULTS: without parameters, `limit` is 10 and `offset` is 0."""
-    for _ in range(max(0, 11 - items.total())):
+    for _ in range(max(0, CONTRACT.limit_default + 1 - items.total())):
         items.create()
     for _ in quiet_attempts():
-        explicit = listed_ids(items.page(limit=10, offset=0)["items"])
+        explicit = listed_ids(items.page(limit=CONTRACT.limit_default, offset=0)["items"])
         default = listed_ids(items.page()["items"])
-        if listed_ids(items.page(limit=10, offset=0)["items"]) != explicit:
+        if listed_ids(items.page(limit=CONTRACT.limit_default, offset=0)["items"]) != explicit:
             continue  # the first page changed while the default page was read
-        if len(default) != 10 or default != explicit:
+        if len(default) != CONTRACT.limit_default or default != explicit:
             raise fail(
                 "LIST-DEFAULTS",
                 "GET /items with no parameters",
-                expected=f"the 10 items of ?limit=10&offset=0: ids {explicit}",
+                expected=f"the first items of ?limit={CONTRACT.limit_default}&offset=0: ids {explicit}",
                 received=f"{len(default)} items: ids {default}",
             )
         return
@@ -144,7 +148,7 @@ def test_without_parameters_limit_is_10_and_offset_is_0(items: Items) -> None:
 
 BAD_PARAMETERS = {
     "limit-zero": {"limit": "0"},
-    "limit-over-100": {"limit": "101"},
+    "limit-over-100": {"limit": str(PAGE_MAX + 1)},
     "limit-negative": {"limit": "-1"},
     "limit-text": {"limit": "ten"},
     "limit-fraction": {"limit": "2.5"},
@@ -165,7 +169,7 @@ def test_a_bad_limit_or_offset_gets_400(api: ApiClient, params: dict[str, str]) 
 
 
 @pytest.mark.requirement("LIST-200")
-@pytest.mark.parametrize("params", [{"limit": "1"}, {"limit": "100"}, {"offset": "0"}, {"unknown": "x"}])
+@pytest.mark.parametrize("params", [{"limit": "1"}, {"limit": str(PAGE_MAX)}, {"offset": "0"}, {"unknown": "x"}])
 def test_in_range_and_unknown_parameters_are_accepted(api: ApiClient, params: dict[str, str]) -> None:
     """LIST-200: limits 1 and 100 are valid; other query parameters are ignored."""
     response = api.get(ITEMS, params=params)

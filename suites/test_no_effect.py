@@ -19,7 +19,8 @@ import pytest
 
 from conformance.checks.items import NEWEST_WITH_ROOM, Items, quiet_attempts
 from conformance.checks.verify import verify_not_created, verify_status, verify_unchanged
-from conformance.target.client import ITEMS, ApiClient, item_path
+from conformance.target.client import ApiClient
+from conformance.target.paths import ITEMS, item_path
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ import pytest
 
 from conformance.checks.items import Items
 from conformance.checks.verify import verify_status, verify_unchanged
-from conformance.target.client import ApiClient, item_path
+from conformance.target.client import ApiClient
+from conformance.target.paths import item_path
 
 SEGMENTS = {"word": "abc", "fraction": "1.5", "zero": "0", "negative": "-1", "unicode": "ünï"}
 METHODS = ["GET", "PUT", "PATCH", "DELETE"]

@@ -6,7 +6,8 @@ import pytest
 
 from conformance.checks.items import Items
 from conformance.checks.verify import verify_item_response, verify_members, verify_status, verify_stored
-from conformance.target.client import ApiClient, item_path
+from conformance.target.client import ApiClient
+from conformance.target.paths import item_path
 
 
 @pytest.mark.requirement("REPLACE-200")

@@ -15,7 +15,11 @@ from conformance.checks.verify import (
     verify_json_success,
     verify_stored,
 )
-from conformance.target.client import ITEMS, ApiClient, item_path
+from conformance.contract.openapi import load_contract
+from conformance.target.client import ApiClient
+from conformance.target.paths import ITEMS, item_path
+
+CONTRACT = load_contract()
 
 ROUND_TRIPS: dict[str, dict[str, Any]] = {
     "ascii": {"name": "Plain name", "price": 12.5, "description": "A plain description."},
@@ -24,10 +28,14 @@ ROUND_TRIPS: dict[str, dict[str, Any]] = {
     "whitespace-kept": {"name": "  padded\tname  ", "price": 1, "description": " line one\nline two "},
     "case-kept": {"name": "MiXeD CaSe", "price": 7.25, "description": "UPPER lower"},
     "name-1-char": {"name": "x", "price": 1},
-    "name-100-chars": {"name": "n" * 99 + "😀", "price": 1},
-    "description-1000-chars": {"name": "long description", "price": 1, "description": "d" * 999 + "𝄞"},
+    "name-100-chars": {"name": "n" * (CONTRACT.name_max - 1) + "😀", "price": 1},
+    "description-1000-chars": {
+        "name": "long description",
+        "price": 1,
+        "description": "d" * (CONTRACT.description_max - 1) + "𝄞",
+    },
     "description-empty": {"name": "empty description", "price": 1, "description": ""},
-    "price-maximum": {"name": "max price", "price": 1_000_000},
+    "price-maximum": {"name": "max price", "price": CONTRACT.price_max},
     "price-tiny": {"name": "tiny price", "price": 1e-9},
     "price-many-digits": {"name": "precise price", "price": 123456.789012},
 }
@@ -43,13 +51,13 @@ def test_a_created_item_has_exactly_the_four_members(api: ApiClient, items: Item
 def test_every_listed_item_has_the_item_shape(api: ApiClient, items: Items) -> None:
     """ITEM-SHAPE: items in a list page are Items too, whoever created them."""
     items.create()
-    response = api.get(ITEMS, params={"limit": 100})
+    response = api.get(ITEMS, params={"limit": CONTRACT.limit_max})
     page = verify_json_success(response)
     listed = page.get("items") if isinstance(page, dict) else None
     if not isinstance(listed, list):
         raise fail("LIST-200", expected="an 'items' array", received=str(page)[:200], response=response)
     for entry in listed:
-        verify_item(response, entry, "an item in GET /items?limit=100")
+        verify_item(response, entry, f"an item in GET /items?limit={CONTRACT.limit_max}")
 
 
 @pytest.mark.requirement("ITEM-ROUNDTRIP")

@@ -19,7 +19,8 @@ from conformance.checks.verify import (
     verify_status,
     verify_unchanged,
 )
-from conformance.target.client import ITEMS, ApiClient, item_path
+from conformance.target.client import ApiClient
+from conformance.target.paths import ITEMS, item_path
 
 ItemMethods = {"GET", "PUT", "PATCH", "DELETE"}
 CollectionMethods = {"GET", "POST"}

@@ -14,14 +14,18 @@ from conformance.checks.verify import (
     verify_stored,
     verify_unchanged,
 )
-from conformance.target.client import ApiClient, item_path
+from conformance.contract.openapi import load_contract
+from conformance.target.client import ApiClient
+from conformance.target.paths import item_path
+
+CONTRACT = load_contract()
 
 PATCHES: dict[str, dict[str, Any]] = {
     "name-only": {"name": "patched name"},
     "price-only": {"price": 42.5},
     "description-only": {"description": "patched description"},
     "description-cleared": {"description": None},
-    "all-members": {"name": "all new", "price": 1000000, "description": "all new too"},
+    "all-members": {"name": "all new", "price": CONTRACT.price_max, "description": "all new too"},
 }
 
 

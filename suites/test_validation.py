@@ -21,7 +21,11 @@ from conformance.checks.verify import (
     verify_status,
     verify_unchanged,
 )
-from conformance.target.client import ITEMS, ApiClient, item_path
+from conformance.contract.openapi import load_contract
+from conformance.target.client import ApiClient
+from conformance.target.paths import ITEMS, item_path
+
+CONTRACT = load_contract()
 
 NAME = "__name__"
 """Stands for the unique name a test gives its body, so a stored body can be found again."""
@@ -33,13 +37,13 @@ INVALID_CREATES: dict[str, Any] = {
     "price-as-boolean": {"name": NAME, "price": True},
     "price-zero": {"name": NAME, "price": 0},
     "price-negative": {"name": NAME, "price": -5},
-    "price-over-maximum": {"name": NAME, "price": 1000000.01},
+    "price-over-maximum": {"name": NAME, "price": CONTRACT.price_max + 0.01},
     "price-null": {"name": NAME, "price": None},
     "name-as-number": {"name": 1, "price": 1},
     "name-empty": {"name": "", "price": 1},
-    "name-101-chars": {"name": "n" * 101, "price": 1},
+    "name-101-chars": {"name": "n" * (CONTRACT.name_max + 1), "price": 1},
     "name-null": {"name": None, "price": 1},
-    "description-1001-chars": {"name": NAME, "price": 1, "description": "d" * 1001},
+    "description-1001-chars": {"name": NAME, "price": 1, "description": "d" * (CONTRACT.description_max + 1)},
     "description-as-number": {"name": NAME, "price": 1, "description": 5},
     "unknown-member": {"name": NAME, "price": 1, "colour": "red"},
     "id-member": {"name": NAME, "price": 1, "id": 12345},
@@ -54,8 +58,8 @@ INVALID_PATCHES: dict[str, Any] = {
     "price-as-boolean": {"price": False},
     "price-zero": {"price": 0},
     "name-empty": {"name": ""},
-    "name-101-chars": {"name": "n" * 101},
-    "description-1001-chars": {"description": "d" * 1001},
+    "name-101-chars": {"name": "n" * (CONTRACT.name_max + 1)},
+    "description-1001-chars": {"description": "d" * (CONTRACT.description_max + 1)},
     "unknown-member": {"colour": "red"},
     "id-member": {"id": 12345},
     "array-body": [],
@@ -133,7 +137,10 @@ FIELD_PROBLEMS: dict[str, tuple[dict[str, Any], list[str]]] = {
     "missing-both": ({}, ["name", "price"]),
     "wrong-price-and-unknown": ({"name": "ok", "price": "cheap", "colour": "red"}, ["price", "colour"]),
     "empty-name": ({"name": "", "price": 1}, ["name"]),
-    "long-description": ({"name": "ok", "price": 1, "description": "d" * 1001}, ["description"]),
+    "long-description": (
+        {"name": "ok", "price": 1, "description": "d" * (CONTRACT.description_max + 1)},
+        ["description"],
+    ),
 }
 
 

@@ -8,8 +8,11 @@ import subprocess
 import httpx
 import pytest
 
-from conformance.target.client import MAX_BODY, ApiClient, UnsafeWrite, exchange_of, path_item_id
+from conformance.target.client import MAX_BODY, ApiClient
+from conformance.target.errors import UnsafeWrite
+from conformance.target.exchange import exchange_of
 from conformance.target.ledger import Ledger
+from conformance.target.paths import path_item_id
 from conformance.target.redaction import Redactor
 
 TOKEN = "tok-secret-0a1b2c3d4e"

@@ -10,7 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conformance.target.client import ApiClient, TargetDown
+from conformance.target.client import ApiClient
+from conformance.target.errors import TargetDown
 from conformance.target.ledger import Ledger
 from conformance.target.pacing import Pacer, RateLimit, Throttled, retry_after_seconds
 from conformance.target.redaction import Redactor

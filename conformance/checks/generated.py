@@ -38,7 +38,10 @@ import contracts
 from conformance.checks.items import Items
 from conformance.checks.leeway import check_to_skip
 from conformance.checks.violations import ContractViolation, Violation
-from conformance.target.client import ApiClient, exchange_of, item_path, path_item_id
+from conformance.contract.openapi import load_contract
+from conformance.target.client import ApiClient
+from conformance.target.exchange import exchange_of
+from conformance.target.paths import item_path, path_item_id
 from conformance.text import first_line
 
 RESPONSE_CHECKS = (
@@ -57,22 +60,24 @@ authentication and 405 safely."""
 
 STATEFUL_CHECKS = ("use_after_free", "ensure_resource_availability")
 
-OPERATIONS = {
-    # operationId: (method, path template, requirement judged by positive cases, accepted statuses)
-    "listItems": ("GET", "/items", "LIST-200", [200]),
-    "createItem": ("POST", "/items", "CREATE-201", [201]),
-    "getItem": ("GET", "/items/{item_id}", "READ-200", [200, 404]),
-    "replaceItem": ("PUT", "/items/{item_id}", "REPLACE-200", [200, 404]),
-    "updateItem": ("PATCH", "/items/{item_id}", "UPDATE-200", [200, 404]),
-    "deleteItem": ("DELETE", "/items/{item_id}", "DELETE-204", [204, 404]),
+POSITIVE_REQUIREMENT = {
+    "listItems": "LIST-200",
+    "createItem": "CREATE-201",
+    "getItem": "READ-200",
+    "replaceItem": "REPLACE-200",
+    "updateItem": "UPDATE-200",
+    "deleteItem": "DELETE-204",
 }
-"""A 404 is accepted on item operations because a generated write may be redirected to an absent id."""
+"""operationId to the requirement its positive cases judge: the suite's reading, not the document's."""
+ACCEPTED = {op.operation_id: sorted({op.success, *([404] if op.on_item else [])}) for op in load_contract().operations}
+"""A valid case's statuses: the operation's success, and 404 on item operations, because a generated write
+may be redirected to an absent id."""
 
-ACCEPTED_STATUSES = sorted({status for *_, statuses in OPERATIONS.values() for status in statuses})
+ACCEPTED_STATUSES = sorted({status for statuses in ACCEPTED.values() for status in statuses})
 """What Schemathesis's positive_data_acceptance accepts from any operation; `validate` holds each operation to
 its own list. Per-operation overrides in the config would make Schemathesis merge its configuration again for
 every case and every check (12-15% of a run)."""
-WITH_BODY = frozenset({"createItem", "replaceItem", "updateItem"})
+WITH_BODY = frozenset(op.operation_id for op in load_contract().operations if op.body)
 
 # The negative cases Schemathesis 4.32 generates, and what the contract says of each. A negative case
 # is expected to be refused (400, 404 or 422) only where the contract requires a refusal:
@@ -224,7 +229,7 @@ RESPONSE_FORMAT_FAILURES = (
 def _requirements_for(failure: Failure, case: Case, response: httpx.Response) -> tuple[str, ...]:
     """Schemathesis's failure classes (imported, so an upstream rename fails at import) to requirement IDs."""
     status = response.status_code
-    operation = OPERATIONS[case.operation.definition.raw["operationId"]][2]
+    operation = POSITIVE_REQUIREMENT[case.operation.definition.raw["operationId"]]
     # ServerError covers ContentTypeServerError (a 5xx judged by its media type) too.
     if isinstance(failure, ServerError) or status >= 500:
         return ("GEN-NO-5XX",)
@@ -269,7 +274,8 @@ def _negated_requirements(case: Case) -> tuple[str, ...]:
 def _rejected_positive_data(case: Case, response: httpx.Response) -> Violation | None:
     """positive_data_acceptance with the operation's own statuses, where Schemathesis's (ACCEPTED_STATUSES) is
     silent: a valid request answered with a status that another operation's success would be."""
-    _, _, requirement, statuses = OPERATIONS[case.operation.definition.raw["operationId"]]
+    operation_id = case.operation.definition.raw["operationId"]
+    requirement, statuses = POSITIVE_REQUIREMENT[operation_id], ACCEPTED[operation_id]
     if response.status_code in statuses or response.status_code not in ACCEPTED_STATUSES:
         return None
     # The same cases as Schemathesis's check: generated as valid, and not a probe of the request's shape.

@@ -1,16 +1,15 @@
-"""The Item of §1: its members, their bounds, and ITEM-ROUNDTRIP's equality.
+"""The Item of §1 judged by the bounds contracts/openapi.json gives it, and ITEM-ROUNDTRIP's equality.
 
-A leaf module (it imports nothing from the package), so that both the item helpers and the checks can use it.
+It imports only the contract layer, so that both the item helpers and the checks can use it.
 """
 
 from __future__ import annotations
 
 import math
 
-ITEM_MEMBERS = frozenset({"id", "name", "price", "description"})
-PRICE_MAX = 1_000_000
-NAME_MAX = 100
-DESCRIPTION_MAX = 1000
+from conformance.contract.openapi import load_contract
+
+ITEM_MEMBERS = frozenset(load_contract().item)
 
 
 def _is_number(value: object) -> bool:
@@ -27,24 +26,31 @@ def item_shape_problems(item: object) -> list[str]:
     """Everything that makes `item` not an Item of §1; empty when it is one."""
     if not isinstance(item, dict):
         return [f"not a JSON object but {type(item).__name__}"]
+    # Read per call, not at import: the bounds are the contract's, whichever document is loaded.
+    members = load_contract().item
+    name_rule, price_rule, description_rule = members["name"], members["price"], members["description"]
+    name_min, name_max = name_rule.min_length or 0, name_rule.max_length or math.inf
+    price_min, price_max = price_rule.exclusive_minimum or 0, price_rule.maximum or math.inf
+    description_max = description_rule.max_length or math.inf
     problems = []
-    if missing := ITEM_MEMBERS - item.keys():
+    if missing := members.keys() - item.keys():
         problems.append(f"missing members {sorted(missing)}")
-    if extra := item.keys() - ITEM_MEMBERS:
+    if extra := item.keys() - members.keys():
         problems.append(f"members outside the contract {sorted(extra)}")
     item_id, name, price = item.get("id"), item.get("name"), item.get("price")
     description = item.get("description")
     if "id" in item and not (isinstance(item_id, int) and not isinstance(item_id, bool) and item_id >= 1):
         problems.append(f"id must be an integer ≥ 1, got {item_id!r}")
-    if "name" in item and not (isinstance(name, str) and 1 <= len(name) <= NAME_MAX):
-        problems.append(f"name must be a string of 1 to {NAME_MAX} characters, got {short_repr(name)}")
-    if "price" in item and not (_is_number(price) and 0 < price <= PRICE_MAX and math.isfinite(price)):
-        problems.append(f"price must be a number in (0, {PRICE_MAX}], got {price!r}")
+    if "name" in item and not (isinstance(name, str) and name_min <= len(name) <= name_max):
+        problems.append(f"name must be a string of {name_min} to {name_max} characters, got {short_repr(name)}")
+    if "price" in item and not (_is_number(price) and price_min < price <= price_max and math.isfinite(price)):
+        problems.append(f"price must be a number in ({price_min}, {price_max}], got {price!r}")
     if "description" in item and not (
-        description is None or (isinstance(description, str) and len(description) <= DESCRIPTION_MAX)
+        (description is None and description_rule.nullable)
+        or (isinstance(description, str) and len(description) <= description_max)
     ):
         problems.append(
-            f"description must be null or a string of at most {DESCRIPTION_MAX} characters, "
+            f"description must be null or a string of at most {description_max} characters, "
             f"got {short_repr(description)}"
         )
     return problems

@@ -12,13 +12,15 @@ import httpx
 from conformance.checks.item_shape import item_shape_problems
 from conformance.checks.violations import blocked, request_line
 from conformance.contract import strict_json
-from conformance.target.client import ITEMS, NO_BODY, ApiClient, Auth, item_path
+from conformance.contract.openapi import load_contract
+from conformance.target.client import NO_BODY, ApiClient, Auth
+from conformance.target.paths import ITEMS, item_path
 
 QUIET_ATTEMPTS = 10
 """Tries to find a moment without other clients' writes, for checks that compare list totals."""
 ABSENT_ID_BASE = 1_900_000_000
 """Where the search for ids that do not exist starts: far above any id a test run makes."""
-PAGE_MAX = 100
+PAGE_MAX = load_contract().limit_max
 """The largest `limit` the contract allows."""
 NEWEST_WITH_ROOM = PAGE_MAX // 2
 """A tail of this many newest items leaves room in its page for as many created after the total was read."""

@@ -17,7 +17,9 @@ from conformance.checks.item_shape import ITEM_MEMBERS, item_shape_problems, sam
 from conformance.checks.items import Tail
 from conformance.checks.violations import ContractViolation, Violation, blocked, request_line
 from conformance.contract import strict_json
-from conformance.target.client import ApiClient, exchange_of, item_path
+from conformance.target.client import ApiClient
+from conformance.target.exchange import exchange_of
+from conformance.target.paths import item_path
 
 Requirement = str | Collection[str]
 """One requirement ID, or several that one check judges at once."""

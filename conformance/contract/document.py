@@ -14,12 +14,12 @@ from typing import Any
 
 import contracts
 from conformance.contract.catalog import Level, load_catalog
+from conformance.contract.openapi import CREATE_BODY, PATCH_BODY, RESOURCE
 from conformance.templating import html_templates, markdown_templates
 
 DOCUMENT_HTML = "contract.html"
 DOCUMENTS = {"contract.md": markdown_templates, DOCUMENT_HTML: html_templates}
 """File name to the environment that renders it from `<file name>.j2`."""
-RESOURCE, CREATE_BODY, PATCH_BODY = "Item", "ItemCreate", "ItemPatch"
 
 
 def _number(value: float) -> str:

@@ -8,7 +8,8 @@ import httpx
 import pytest
 
 from conformance.checks.items import Items
-from conformance.target.client import NoResponse, TargetDown, item_path
+from conformance.target.errors import NoResponse, TargetDown
+from conformance.target.paths import item_path
 
 CLEANUP_SECONDS = 60.0
 """However the target behaves, cleaning up stops after this long; what is left is reported by id."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from conformance.checks.violations import ContractViolation
-from conformance.target.client import NoResponse
+from conformance.target.errors import NoResponse
 from conformance.target.redaction import Redactor
 from conformance.verdict.judging import Outcome
 

@@ -32,7 +32,8 @@ from conformance.reports.console import INSECURE, print_summary
 from conformance.reports.html import write_html_report
 from conformance.reports.json_report import RunSummary, to_dict, write_json_summary
 from conformance.reports.markdown import write_run_markdown
-from conformance.target.client import ApiClient, NotRun, TargetDown
+from conformance.target.client import ApiClient
+from conformance.target.errors import NotRun, TargetDown
 from conformance.target.facts import RunFacts
 from conformance.target.ledger import Ledger
 from conformance.target.opening import OpenTarget, api_root, open_target, pacer_for, preflight, run_client

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import json
 import platform
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import contracts
 from conformance import __version__
 from conformance.contract.catalog import load_catalog
 from conformance.contract.document import DOCUMENT_HTML, contract_sha256
+from conformance.contract.openapi import load_contract
 from conformance.pytest.settings import RunSettings
 from conformance.reports.console import INSECURE
 from conformance.target.facts import RunFacts
@@ -102,12 +101,7 @@ def manifest(summary: RunSummary) -> dict[str, Any]:
 
 def documented_statuses() -> dict[str, list[str]]:
     """`METHOD /items` or `METHOD /items/{id}` to the status codes the contract documents for it."""
-    document = json.loads(contracts.OPENAPI.read_text(encoding="utf-8"))
-    return {
-        f"{method.upper()} {re.sub(r'{[^}]+}', '{id}', path)}": sorted(operation["responses"])
-        for path, item in document["paths"].items()
-        for method, operation in item.items()
-    }
+    return {op.key: [str(status) for status in op.statuses] for op in load_contract().operations}
 
 
 def operations_table(observed: dict[str, dict[str, int]]) -> list[dict[str, Any]]:

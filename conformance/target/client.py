@@ -1,10 +1,9 @@
-"""The one way the suites talk to a target: every request is counted, guarded by the ledger and redacted."""
+"""The one way the suites talk to a target: every request is paced, counted, guarded by the ledger (guard.py)
+and kept as redactable evidence (exchange.py)."""
 
 from __future__ import annotations
 
 import json
-import math
-import re
 import threading
 import time
 from collections import Counter
@@ -13,90 +12,24 @@ from typing import Any, Final
 
 import httpx
 
-from conformance.target.exchange import CUT_KEY, Exchange, from_request, from_response
+from conformance.target.errors import MissingToken, NoResponse, ReadOnlyRefused, TargetDown
+from conformance.target.exchange import CURL_KEY, CUT_KEY, REDACTOR_KEY, from_request
+from conformance.target.guard import WRITE_METHODS, check_safe, record
 from conformance.target.ledger import Ledger
 from conformance.target.pacing import Pacer, Throttled
+from conformance.target.paths import operation_of
 from conformance.target.redaction import Redactor
 
-ITEMS = "/items"
-_ITEM_PATH = re.compile(r"^/items/([^/?#]+)$")
 NO_BODY: Final = object()
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-REDACTOR_KEY = "conformance.redactor"
-CURL_KEY = "conformance.curl"
 
 Auth = bool | str | None
 """True: the configured bearer token; False/None: no Authorization header; a str: that exact header value."""
-
-
-class UnsafeWrite(RuntimeError):
-    """The suite tried to change an item it did not create: a bug in the suite, never sent."""
-
-
-class NoResponse(AssertionError):
-    """The target gave no HTTP response (refused, reset, timed out)."""
-
-    def __init__(self, error: httpx.TransportError, exchange: Exchange) -> None:
-        self.exchange = exchange
-        self.cause = f"{type(error).__name__}: {error}"
-        super().__init__(f"no response to {exchange.method} {exchange.url}: {self.cause}")
-
-
-class NotRun(RuntimeError):
-    """A test needs what this run does not allow or have; it is reported as not run, never as passed."""
-
-
-class MissingToken(NotRun):
-    """A write needs the bearer token and the run has none."""
-
-
-class ReadOnlyRefused(NotRun):
-    """A write in a --read-only run: refused here, so none is ever sent."""
-
-
-class TargetDown(RuntimeError):
-    """The target stopped answering altogether, or kept answering "later" past the run's bounds: judging it
-    further would only pile up timeouts or waits."""
 
 
 MAX_BODY = 8 * 1024 * 1024
 """Responses larger than this are cut off: a body of that size is a violation on its own."""
 DOWN_AFTER = 5
 """Consecutive requests without a response after which the run stops as could-not-judge."""
-
-
-def exchange_of(response: httpx.Response) -> Exchange:
-    """The evidence for a response the client received, redacted with the run's secrets."""
-    extensions = response.extensions
-    return from_response(response, extensions.get(REDACTOR_KEY) or Redactor(), extensions.get(CURL_KEY, ()))
-
-
-def item_path(item_id: int | str) -> str:
-    return f"{ITEMS}/{item_id}"
-
-
-def operation_of(method: str, path: str) -> str:
-    """The contract operation a request addresses, as `METHOD /items` or `METHOD /items/{id}`."""
-    bare = path.split("?", 1)[0]
-    if bare == ITEMS:
-        return f"{method} {ITEMS}"
-    if _ITEM_PATH.match(bare):
-        return f"{method} {ITEMS}/{{id}}"
-    return f"{method} (outside the contract)"
-
-
-def path_item_id(path: str) -> int | None:
-    """The item id a server might read from this path, counting forms like `05`, `+5` or `5.0` (§8)."""
-    match = _ITEM_PATH.match(path)
-    if match is None:
-        return None
-    try:
-        number = float(match.group(1).replace("_", ""))
-    except ValueError:
-        return None
-    if not math.isfinite(number) or number != int(number) or number < 1:
-        return None
-    return int(number)
 
 
 def encode_json(value: Any) -> bytes:
@@ -149,7 +82,7 @@ class ApiClient:
         method = method.upper()
         if self.read_only and method in WRITE_METHODS:
             raise ReadOnlyRefused(f"{method} {path} is a write, and this run is --read-only")
-        self._check_safe(method, path)
+        check_safe(self.ledger, method, path)
         sent_headers = dict(headers or {})
         if auth is True:
             if not self.token:
@@ -183,7 +116,7 @@ class ApiClient:
         response.extensions[CURL_KEY] = self.curl_options
         with self._lock:
             self.observed[(operation_of(method, path), response.status_code)] += 1
-        self._record(method, path, response)
+        record(self.ledger, method, path, response)
         return response
 
     def _send(self, request: httpx.Request) -> httpx.Response:
@@ -249,34 +182,3 @@ class ApiClient:
 
     def delete(self, path: str, **kwargs: Any) -> httpx.Response:
         return self.request("DELETE", path, **kwargs)
-
-    def _check_safe(self, method: str, path: str) -> None:
-        if method not in WRITE_METHODS:
-            return
-        item_id = path_item_id(path)
-        if item_id is not None and not self.ledger.may_write(item_id):
-            raise UnsafeWrite(f"refusing {method} {path}: item {item_id} was not created by this run")
-
-    def _record(self, method: str, path: str, response: httpx.Response) -> None:
-        """Keeps the ledger true to what the server says it did, whatever the test expected."""
-        if method not in WRITE_METHODS or not response.is_success:
-            if method == "GET" and response.status_code == 404 and (item_id := path_item_id(path)):
-                self.ledger.proved_absent(item_id)
-            return
-        item_id = path_item_id(path)
-        if method == "DELETE" and item_id is not None:
-            self.ledger.deleted(item_id)
-            return
-        created = _body_id(response)
-        if created is not None and (path.rstrip("/") == ITEMS or item_id == created):
-            # A 2xx write to an absent id means the server upserted: that item is ours to clean up.
-            self.ledger.created(created)
-
-
-def _body_id(response: httpx.Response) -> int | None:
-    try:
-        data = response.json()
-    except ValueError:
-        return None
-    value = data.get("id") if isinstance(data, dict) else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -12,6 +12,9 @@ from conformance.target.redaction import Redactor
 
 CUT_KEY = "conformance.cut"
 """Set on a response whose body the client stopped reading at its size limit."""
+REDACTOR_KEY = "conformance.redactor"
+CURL_KEY = "conformance.curl"
+"""Set by the client on every response it received: what evidence of it redacts and adds to curl lines."""
 BODY_LIMIT = 4096
 """Bodies longer than this are cut in evidence; their full size is still shown."""
 
@@ -109,3 +112,9 @@ def from_request(request: httpx.Request, redactor: Redactor, curl_options: Seque
         response=None,
         curl=curl_command(request, redactor, curl_options),
     )
+
+
+def exchange_of(response: httpx.Response) -> Exchange:
+    """The evidence for a response the client received, redacted with the run's secrets."""
+    extensions = response.extensions
+    return from_response(response, extensions.get(REDACTOR_KEY) or Redactor(), extensions.get(CURL_KEY, ()))

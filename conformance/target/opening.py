@@ -12,10 +12,12 @@ from pathlib import Path
 
 import httpx
 
-from conformance.target.client import ITEMS, ApiClient, NoResponse, TargetDown
+from conformance.target.client import ApiClient
+from conformance.target.errors import NoResponse, TargetDown
 from conformance.target.ledger import Ledger
 from conformance.target.options import TargetOptions
 from conformance.target.pacing import Pacer
+from conformance.target.paths import ITEMS
 from conformance.target.redaction import Redactor
 from conformance.target.reference import reference_app
 

@@ -1,0 +1,37 @@
+"""Why a request was not sent or got no answer: the exceptions the client raises and the plugin reports."""
+
+from __future__ import annotations
+
+import httpx
+
+from conformance.target.exchange import Exchange
+
+
+class UnsafeWrite(RuntimeError):
+    """The suite tried to change an item it did not create: a bug in the suite, never sent."""
+
+
+class NoResponse(AssertionError):
+    """The target gave no HTTP response (refused, reset, timed out)."""
+
+    def __init__(self, error: httpx.TransportError, exchange: Exchange) -> None:
+        self.exchange = exchange
+        self.cause = f"{type(error).__name__}: {error}"
+        super().__init__(f"no response to {exchange.method} {exchange.url}: {self.cause}")
+
+
+class NotRun(RuntimeError):
+    """A test needs what this run does not allow or have; it is reported as not run, never as passed."""
+
+
+class MissingToken(NotRun):
+    """A write needs the bearer token and the run has none."""
+
+
+class ReadOnlyRefused(NotRun):
+    """A write in a --read-only run: refused here, so none is ever sent."""
+
+
+class TargetDown(RuntimeError):
+    """The target stopped answering altogether, or kept answering "later" past the run's bounds: judging it
+    further would only pile up timeouts or waits."""
