@@ -9,7 +9,7 @@ from conformance.contract.openapi import load_contract
 
 ITEMS = load_contract().collection_path
 _ITEM = next(op.path for op in load_contract().operations if op.on_item)
-_ITEM_PATH = re.compile("^" + re.escape(_ITEM).replace(re.escape("{id}"), "([^/?#]+)") + "$")
+ITEM_PATH = re.compile("^" + re.escape(_ITEM).replace(re.escape("{id}"), "([^/?#]+)") + "$")
 
 
 def item_path(item_id: int | str) -> str:
@@ -21,14 +21,14 @@ def operation_of(method: str, path: str) -> str:
     bare = path.split("?", 1)[0]
     if bare == ITEMS:
         return f"{method} {ITEMS}"
-    if _ITEM_PATH.match(bare):
+    if ITEM_PATH.match(bare):
         return f"{method} {_ITEM}"
     return f"{method} (outside the contract)"
 
 
 def path_item_id(path: str) -> int | None:
     """The item id a server might read from this path, counting forms like `05`, `+5` or `5.0` (§8)."""
-    match = _ITEM_PATH.match(path)
+    match = ITEM_PATH.match(path)
     if match is None:
         return None
     try:

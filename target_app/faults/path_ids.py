@@ -9,9 +9,10 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from conformance.target.paths import ITEM_PATH
 from target_app.errors import problem_response
 from target_app.faults.registry import fault
-from target_app.faults.seams import ITEM_PATH, edit_requests, handle_errors
+from target_app.faults.seams import edit_requests, handle_errors
 from target_app.parts import AppParts
 
 
