@@ -57,19 +57,19 @@ def authorization(api: ApiClient, credentials: Credentials) -> Auth:
     return header
 
 
-def check_refused(items: Items, method: str, auth: Auth, requirement: str, sent: str) -> None:
+def check_refused(items: Items, method: str, auth: Auth, sent: str) -> None:
     """A write with `auth` (described as `sent`) gets 401 (AUTH-NO-EFFECT, that it changes nothing, is judged by
     its own tests)."""
     path = ITEMS if method == "POST" else item_path(items.create()["id"])
     response = items.send(method, path, auth=auth)
-    verify_status(response, 401, requirement, f"{method} {sent}")
+    verify_status(response, 401, f"{method} {sent}")
 
 
 @pytest.mark.requirement("AUTH-REQUIRED")
 @pytest.mark.parametrize("method", WRITES)
 def test_a_write_without_authorization_gets_401(items: Items, method: str) -> None:
     """AUTH-REQUIRED: a write without an Authorization header gets 401."""
-    check_refused(items, method, False, "AUTH-REQUIRED", "without an Authorization header")
+    check_refused(items, method, False, "without an Authorization header")
 
 
 @pytest.mark.requirement("AUTH-INVALID")
@@ -79,7 +79,7 @@ def test_a_write_with_bad_credentials_gets_401(api: ApiClient, items: Items, met
     """AUTH-INVALID: an unknown token, an empty token, or another scheme (Basic) gets 401: the scheme name and
     the whole token are checked, not a part of them."""
     auth = authorization(api, BAD_CREDENTIALS[form])
-    check_refused(items, method, auth, "AUTH-INVALID", f"with credentials of the form {form!r}")
+    check_refused(items, method, auth, f"with credentials of the form {form!r}")
 
 
 @pytest.mark.requirement("AUTH-FIRST")
@@ -87,7 +87,7 @@ def test_a_write_with_bad_credentials_gets_401(api: ApiClient, items: Items, met
 def test_authentication_is_decided_before_existence(items: Items, method: str) -> None:
     """AUTH-FIRST: an unauthenticated write gets 401 even when the item does not exist."""
     response = items.send(method, item_path(items.absent_id()), auth=False)
-    verify_status(response, 401, "AUTH-FIRST", f"{method} of a missing item without credentials")
+    verify_status(response, 401, f"{method} of a missing item without credentials")
 
 
 @pytest.mark.requirement("AUTH-FIRST")
@@ -98,14 +98,14 @@ def test_authentication_is_decided_before_body_validation(api: ApiClient, items:
     path = ITEMS if method == "POST" else item_path(item["id"])
     invalid = {"price": "not a number", "unexpected": True}
     response = items.send(method, path, auth=authorization(api, BAD_CREDENTIALS["unknown-token"]), body=invalid)
-    verify_status(response, 401, "AUTH-FIRST", f"{method} with an invalid body and an unknown token")
+    verify_status(response, 401, f"{method} with an invalid body and an unknown token")
 
 
 @pytest.mark.requirement("AUTH-FIRST")
 def test_authentication_is_decided_before_existence_and_validation_together(api: ApiClient, items: Items) -> None:
     """AUTH-FIRST: 401 comes first when the item is missing and the body invalid at once."""
     response = api.put(item_path(items.absent_id()), body={"name": ""}, auth=False)
-    verify_status(response, 401, "AUTH-FIRST", "PUT of a missing item with an invalid body, no credentials")
+    verify_status(response, 401, "PUT of a missing item with an invalid body, no credentials")
 
 
 @pytest.mark.requirement("AUTH-NO-EFFECT")
@@ -116,7 +116,7 @@ def test_a_refused_write_changes_nothing(api: ApiClient, items: Items, method: s
     item = items.create(items.body(description="before"))
     auth = authorization(api, credentials)
     skip_unless_status(items.send(method, item_path(item["id"]), auth=auth), 401, REFUSED_BY)
-    verify_unchanged(api, item, "AUTH-NO-EFFECT", f"item {item['id']} after a refused {method}")
+    verify_unchanged(api, item, f"item {item['id']} after a refused {method}")
 
 
 @pytest.mark.requirement("AUTH-NO-EFFECT")
@@ -125,7 +125,7 @@ def test_a_refused_create_stores_nothing(api: ApiClient, items: Items, credentia
     """AUTH-NO-EFFECT: a POST rejected with 401 stores no item."""
     body = items.body()
     skip_unless_status(api.post(ITEMS, body=body, auth=authorization(api, credentials)), 401, REFUSED_BY)
-    verify_not_created(items.tail(), body["name"], "AUTH-NO-EFFECT")
+    verify_not_created(items.tail(), body["name"])
 
 
 READS: dict[str, Callable[[Items], str]] = {
@@ -141,7 +141,7 @@ def test_reads_need_no_credentials(api: ApiClient, items: Items, path_for: Calla
     """AUTH-READ-OPEN: GET requests succeed without credentials."""
     path = path_for(items)
     response = api.get(path, auth=False)
-    verify_status(response, 200, "AUTH-READ-OPEN")
+    verify_status(response, 200)
 
 
 @pytest.mark.requirement("AUTH-CHALLENGE")
@@ -150,7 +150,7 @@ def test_a_401_carries_a_bearer_challenge(api: ApiClient, items: Items, credenti
     """AUTH-CHALLENGE: a 401 carries WWW-Authenticate with the Bearer scheme (RFC 6750 §3)."""
     auth = authorization(api, credentials)
     response = api.post(ITEMS, body=items.body(), auth=auth)
-    verify_status(response, 401, "AUTH-REQUIRED" if auth is False else "AUTH-INVALID")
+    verify_status(response, 401, requirement="AUTH-REQUIRED" if auth is False else "AUTH-INVALID")
     verify_bearer_challenge(response)
 
 
@@ -161,10 +161,9 @@ def test_the_scheme_name_is_case_insensitive(api: ApiClient, items: Items, schem
     response = api.post(ITEMS, body=items.body(), auth=f"{scheme} {api.token}")
     if response.status_code == 401:
         raise fail(
-            "AUTH-SCHEME-CASE",
             f"POST /items with scheme {scheme!r}",
             expected="the token accepted",
             received="status 401",
             response=response,
         )
-    verify_item_response(response, 201, "CREATE-201")
+    verify_item_response(response, 201, requirement="CREATE-201")

@@ -13,7 +13,14 @@ import pytest
 
 from conformance.checks.item_shape import same_value
 from conformance.checks.items import Items
-from conformance.checks.verify import fail, verify_distinct_ids, verify_item_response, verify_listed, verify_stored
+from conformance.checks.verify import (
+    fail,
+    verify_distinct_ids,
+    verify_item_response,
+    verify_listed,
+    verify_members,
+    verify_stored,
+)
 from conformance.target.client import ApiClient
 from conformance.target.paths import ITEMS, item_path
 
@@ -44,13 +51,14 @@ def test_concurrent_creates_all_succeed_with_distinct_ids(api: ApiClient, items:
     responses = in_parallel(CREATES, lambda index: api.post(ITEMS, body=bodies[index]))
     # Each create must succeed: a status other than 201 is judged as CREATE-201 where it is not a 5xx.
     created = [
-        verify_item_response(response, 201, "CREATE-201", "one of the concurrent creates") for response in responses
+        verify_item_response(response, 201, "one of the concurrent creates", requirement="CREATE-201")
+        for response in responses
     ]
     ids = [item["id"] for item in created]
-    verify_distinct_ids(ids, "CONC-CREATE", f"{CREATES} concurrent creates")
+    verify_distinct_ids(ids, f"{CREATES} concurrent creates")
     for body, item in zip(bodies, created, strict=True):
-        verify_stored(api, item["id"], {"name": body["name"]}, "CONC-CREATE", read_requirement="CONC-CREATE")
-    verify_listed(items.spanning(ids), ids, "CONC-CREATE", "the list after concurrent creates")
+        verify_stored(api, item["id"], {"name": body["name"]})
+    verify_listed(items.spanning(ids), ids, "the list after concurrent creates")
 
 
 PATCH_SHAPES = (("name", "price", "description"), ("name", "description"), ("price", "description"), ("name", "price"))
@@ -103,7 +111,8 @@ def patch_at_once(api: ApiClient, sends: list[tuple[dict[str, Any], dict[str, An
     responses = in_parallel(len(sends), lambda index: api.patch(item_path(sends[index][0]["id"]), body=sends[index][1]))
     for (_, patch), response in zip(sends, responses, strict=True):
         summary = "one of the concurrent PATCHes"
-        verify_item_response(response, 200, "UPDATE-200", summary, members=patch, members_requirement="CONC-UPDATE")
+        patched = verify_item_response(response, 200, summary, requirement="UPDATE-200")
+        verify_members(response, patched, patch, summary)
 
 
 def verify_serial_end(items: Items, original: dict[str, Any], patches: list[dict[str, Any]], round_number: int) -> None:
@@ -111,7 +120,6 @@ def verify_serial_end(items: Items, original: dict[str, Any], patches: list[dict
     stored = items.fetch(original["id"])
     if problem := serial_order_problem(original, patches, stored):
         raise fail(
-            "CONC-UPDATE",
             f"item {original['id']} after {len(patches)} concurrent PATCHes (round {round_number})",
             expected="the state some serial order of the PATCHes gives",
             received=f"{stored}: {problem}",

@@ -30,14 +30,14 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
 def test_a_valid_create_gets_201_with_the_item(api: ApiClient, items: Items, members: dict[str, Any]) -> None:
     """CREATE-201: a valid ItemCreate gets 201 with the created Item; an absent description is stored as null."""
     body = items.body(**members)
-    verify_item_response(api.post(ITEMS, body=body), 201, "CREATE-201", members={"description": None, **body})
+    verify_item_response(api.post(ITEMS, body=body), 201, members={"description": None, **body})
 
 
 @pytest.mark.requirement("CREATE-READBACK")
 def test_a_created_item_can_be_read_by_id(api: ApiClient, items: Items) -> None:
     """CREATE-READBACK: the created Item is then returned by GET /items/{id}."""
     created = items.create(items.body(description="read me back"))
-    verify_stored(api, created["id"], created, "CREATE-READBACK", read_requirement="CREATE-READBACK")
+    verify_stored(api, created["id"], created)
 
 
 @pytest.mark.requirement("CREATE-READBACK")
@@ -54,10 +54,10 @@ def test_a_created_item_is_listed_and_the_total_grows_by_one(items: Items) -> No
         if after.ids - {created["id"]} != before.ids:
             continue  # another client wrote meanwhile
         listed = items.spanning([created["id"]])
-        verify_listed(listed, [created["id"]], "CREATE-READBACK", f"the list after creating item {created['id']}")
+        verify_listed(listed, [created["id"]], f"the list after creating item {created['id']}")
         if items.page(offset=after.total, limit=1)["items"]:
             return  # items past `total`: a wrong total is judged by LIST-TOTAL's own test, not here
-        verify_total_change(before, after, +1, "CREATE-READBACK", "total after one create")
+        verify_total_change(before, after, +1, "total after one create")
         return
 
 
@@ -65,12 +65,11 @@ def test_a_created_item_is_listed_and_the_total_grows_by_one(items: Items) -> No
 def test_the_201_has_a_location_resolving_to_the_item(api: ApiClient, items: Items) -> None:
     """CREATE-LOCATION: the 201 carries a Location header that resolves to /items/{id}."""
     response = api.post(ITEMS, body=items.body())
-    created = verify_item_response(response, 201, "CREATE-201")
+    created = verify_item_response(response, 201, requirement="CREATE-201")
     location = response.headers.get("location")
     expected_path = item_path(created["id"])
     if location is None:
         raise fail(
-            "CREATE-LOCATION",
             expected=f"a Location header for {expected_path}",
             received="no Location header",
             response=response,
@@ -79,9 +78,8 @@ def test_the_201_has_a_location_resolving_to_the_item(api: ApiClient, items: Ite
     resolved = api.api_path(response.request.url.join(location))
     if (resolved or "").rstrip("/") != expected_path:
         raise fail(
-            "CREATE-LOCATION",
             expected=f"Location resolving to {expected_path}",
             received=f"Location: {location}",
             response=response,
         )
-    verify_status(api.get(expected_path), 200, "CREATE-LOCATION", f"GET of the Location {location}")
+    verify_status(api.get(expected_path), 200, f"GET of the Location {location}")

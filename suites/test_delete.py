@@ -15,10 +15,9 @@ def test_delete_of_an_existing_item_answers_204_with_an_empty_body(api: ApiClien
     """DELETE-204: an existing id gets 204 with an empty body."""
     item = items.create()
     response = api.delete(item_path(item["id"]))
-    verify_status(response, 204, "DELETE-204")
+    verify_status(response, 204)
     if response.content:
         raise fail(
-            "DELETE-204",
             expected="an empty body",
             received=f"{len(response.content)} bytes of body",
             response=response,
@@ -32,7 +31,7 @@ def test_a_deleted_item_answers_404_to_every_item_method(items: Items, method: s
     item = items.create()
     items.delete(item["id"])
     response = items.send(method, item_path(item["id"]), auth=method != "GET")
-    verify_status(response, 404, "DELETE-GONE", f"{method} of item {item['id']} after it was deleted")
+    verify_status(response, 404, f"{method} of item {item['id']} after it was deleted")
 
 
 @pytest.mark.requirement("DELETE-GONE")
@@ -50,13 +49,12 @@ def test_a_deleted_item_leaves_the_list_and_its_total(items: Items) -> None:
         if after.ids | {item["id"]} != before.ids:
             if item["id"] in after.ids and after.ids == before.ids:
                 raise fail(
-                    "DELETE-GONE",
                     f"the list after deleting item {item['id']}",
                     expected=f"item {item['id']} absent from the list",
                     received="it is still listed",
                 )
             continue  # another client wrote meanwhile
-        verify_total_change(before, after, -1, "DELETE-GONE", f"total after deleting item {item['id']}")
+        verify_total_change(before, after, -1, f"total after deleting item {item['id']}")
         return
 
 
@@ -64,4 +62,4 @@ def test_a_deleted_item_leaves_the_list_and_its_total(items: Items) -> None:
 def test_delete_of_a_missing_id_answers_404(api: ApiClient, items: Items) -> None:
     """DELETE-404: a missing id gets 404."""
     response = api.delete(item_path(items.absent_id()))
-    verify_status(response, 404, "DELETE-404", "DELETE of an id that does not exist")
+    verify_status(response, 404, "DELETE of an id that does not exist")

@@ -16,8 +16,8 @@ def test_put_replaces_every_member_and_keeps_the_id(api: ApiClient, items: Items
     item = items.create(items.body(price=5, description="old"))
     new = {"name": "replaced name", "price": 77.5, "description": "new"}
     expected = {"id": item["id"], **new}
-    verify_item_response(api.put(item_path(item["id"]), body=new), 200, "REPLACE-200", members=expected)
-    verify_stored(api, item["id"], expected, "REPLACE-200")
+    verify_item_response(api.put(item_path(item["id"]), body=new), 200, members=expected)
+    verify_stored(api, item["id"], expected, read_requirement="READ-200")
 
 
 @pytest.mark.requirement("REPLACE-200")
@@ -25,9 +25,9 @@ def test_put_without_description_sets_it_to_null(api: ApiClient, items: Items) -
     """REPLACE-200: an absent description becomes null (PUT is not a merge)."""
     item = items.create(items.body(description="will be cleared"))
     response = api.put(item_path(item["id"]), body={"name": "no description", "price": 3})
-    verify_item_response(response, 200, "REPLACE-200", members={"description": None})
+    verify_item_response(response, 200, members={"description": None})
     stored = items.fetch(item["id"])
-    verify_members(None, stored, {"description": None}, "REPLACE-200", f"item {item['id']} after PUT")
+    verify_members(None, stored, {"description": None}, f"item {item['id']} after PUT")
 
 
 @pytest.mark.requirement("REPLACE-404")
@@ -35,8 +35,8 @@ def test_put_to_a_missing_id_gets_404_and_creates_nothing(api: ApiClient, items:
     """REPLACE-404: a missing id gets 404, and nothing is created (no upsert)."""
     missing = items.absent_id()
     response = api.put(item_path(missing), body=items.body())
-    verify_status(response, 404, "REPLACE-404", f"PUT /items/{missing} (does not exist)")
-    verify_status(api.get(item_path(missing)), 404, "REPLACE-404", f"GET /items/{missing} after a PUT to it")
+    verify_status(response, 404, f"PUT /items/{missing} (does not exist)")
+    verify_status(api.get(item_path(missing)), 404, f"GET /items/{missing} after a PUT to it")
 
 
 @pytest.mark.requirement("REPLACE-IDEMPOTENT")
@@ -44,10 +44,11 @@ def test_repeating_a_put_gives_the_same_body_and_state(api: ApiClient, items: It
     """REPLACE-IDEMPOTENT: repeating the same PUT gives the same response body and the same stored state."""
     item = items.create()
     body = {"name": "idempotent 😀", "price": 12.34}
-    once = verify_item_response(api.put(item_path(item["id"]), body=body), 200, "REPLACE-200", "the first PUT")
+    first = api.put(item_path(item["id"]), body=body)
+    once = verify_item_response(first, 200, "the first PUT", requirement="REPLACE-200")
     state_once = items.fetch(item["id"])
     second = api.put(item_path(item["id"]), body=body)
-    twice = verify_item_response(second, 200, "REPLACE-200", "the same PUT again")
+    twice = verify_item_response(second, 200, "the same PUT again", requirement="REPLACE-200")
     state_twice = items.fetch(item["id"])
-    verify_members(second, twice, once, "REPLACE-IDEMPOTENT", "the same PUT again")
-    verify_members(None, state_twice, state_once, "REPLACE-IDEMPOTENT", f"item {item['id']} after the same PUT twice")
+    verify_members(second, twice, once, "the same PUT again")
+    verify_members(None, state_twice, state_once, f"item {item['id']} after the same PUT twice")

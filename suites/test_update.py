@@ -35,16 +35,16 @@ def test_patch_changes_members_present_and_keeps_the_rest(api: ApiClient, items:
     """UPDATE-200: members present are changed, members absent are kept, description null clears it."""
     item = items.create(items.body(price=8.5, description="original"))
     expected = {**item, **patch}
-    verify_item_response(api.patch(item_path(item["id"]), body=patch), 200, "UPDATE-200", members=expected)
-    verify_stored(api, item["id"], expected, "UPDATE-200")
+    verify_item_response(api.patch(item_path(item["id"]), body=patch), 200, members=expected)
+    verify_stored(api, item["id"], expected, read_requirement="READ-200")
 
 
 @pytest.mark.requirement("UPDATE-EMPTY")
 def test_an_empty_patch_changes_nothing(api: ApiClient, items: Items) -> None:
     """UPDATE-EMPTY: {} gets 200 with the Item unchanged."""
     item = items.create(items.body(description="unchanged"))
-    verify_item_response(api.patch(item_path(item["id"]), body={}), 200, "UPDATE-EMPTY", members=item)
-    verify_unchanged(api, item, "UPDATE-EMPTY", f"item {item['id']} after an empty PATCH")
+    verify_item_response(api.patch(item_path(item["id"]), body={}), 200, members=item)
+    verify_unchanged(api, item, f"item {item['id']} after an empty PATCH")
 
 
 @pytest.mark.requirement("UPDATE-404")
@@ -52,7 +52,7 @@ def test_patch_of_a_missing_id_gets_404(api: ApiClient, items: Items) -> None:
     """UPDATE-404: a missing id gets 404."""
     missing = items.absent_id()
     response = api.patch(item_path(missing), body={"price": 2})
-    verify_status(response, 404, "UPDATE-404", f"PATCH /items/{missing} (does not exist)")
+    verify_status(response, 404, f"PATCH /items/{missing} (does not exist)")
 
 
 NULL_REQUIRED: dict[str, dict[str, Any]] = {
@@ -71,4 +71,4 @@ def test_null_for_a_required_member_gets_422_and_changes_nothing(
 ) -> None:
     """UPDATE-NULL-REQUIRED: name: null or price: null gets 422, and nothing changes."""
     item = items.create(items.body(description="keep me"))
-    verify_refused(api, item, api.patch(item_path(item["id"]), body=patch), 422, "UPDATE-NULL-REQUIRED")
+    verify_refused(api, item, api.patch(item_path(item["id"]), body=patch), 422)

@@ -2,7 +2,8 @@
 
 Each `verify_…` returns what it checked (a parsed body, an item) or raises a ContractViolation that
 says what the contract expects, what the target sent, and the exchange that showed it. Its summary
-defaults to the request line of that exchange.
+defaults to the request line of that exchange. A check judges the requirement its test cites, unless it
+names another with `requirement=` (a set-up step judged by the operation's own requirement, say).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from conformance.checks.current import cited
 from conformance.checks.item_shape import ITEM_MEMBERS, item_shape_problems, same_value, short_repr
 from conformance.checks.items import Tail
 from conformance.checks.violations import ContractViolation, Violation, blocked, request_line
@@ -27,15 +29,28 @@ Requirement = str | Collection[str]
 _BEARER_CHALLENGE = re.compile(r"(?:^|,)\s*bearer(?:\s|,|$)", re.IGNORECASE)
 
 
+def judged(requirement: Requirement | None) -> Requirement:
+    """The requirement a check judges: the one it names, else the one its test cites."""
+    if requirement is not None:
+        return requirement
+    test_cites = cited()
+    if len(test_cites) != 1:
+        # Judging all of them would fail requirements the check does not judge.
+        cites = f"this test cites {', '.join(test_cites)}" if test_cites else "no running test cites a requirement"
+        raise TypeError(f"{cites}: name the requirement this check judges (requirement=...)")
+    return test_cites[0]
+
+
 def fail(
-    requirement: Requirement,
     summary: str | None = None,
     *,
     expected: str,
     received: str,
     response: httpx.Response | None = None,
+    requirement: Requirement | None = None,
 ) -> ContractViolation:
     """The verdict that `requirement` is broken; `summary` defaults to the request line of `response`."""
+    requirement = judged(requirement)
     if summary is None:
         if response is None:
             raise TypeError("fail() needs a summary when there is no response to name the request")
@@ -50,7 +65,7 @@ def _verify_no_problems(
 ) -> None:
     """The shared end of the checks that list every problem they find: any problem fails `requirement`."""
     if problems:
-        raise fail(requirement, summary, expected=expected, received="; ".join(problems), response=response)
+        raise fail(summary, expected=expected, received="; ".join(problems), response=response, requirement=requirement)
 
 
 def skip_unless_status(response: httpx.Response, status: int, judged_by: str) -> None:
@@ -65,19 +80,24 @@ def describe_status(response: httpx.Response) -> str:
 
 
 def verify_status(
-    response: httpx.Response, expected: int | Collection[int], requirement: Requirement, summary: str | None = None
+    response: httpx.Response,
+    expected: int | Collection[int],
+    summary: str | None = None,
+    *,
+    requirement: Requirement | None = None,
 ) -> None:
+    requirement = judged(requirement)
     allowed = {expected} if isinstance(expected, int) else set(expected)
     if response.status_code not in allowed:
         wanted = " or ".join(str(code) for code in sorted(allowed))
         if response.status_code >= 500:
             requirement = [*([requirement] if isinstance(requirement, str) else requirement), "GEN-NO-5XX"]
         raise fail(
-            requirement,
             summary,
             expected=f"status {wanted}",
             received=f"status {describe_status(response)}",
             response=response,
+            requirement=requirement,
         )
 
 
@@ -90,11 +110,11 @@ def _parse_json(response: httpx.Response, requirement: Requirement, summary: str
         return strict_json.loads(response.content)
     except ValueError as error:
         raise fail(
-            requirement,
             summary,
             expected="a JSON body",
             received=f"a body that is not JSON ({error})",
             response=response,
+            requirement=requirement,
         ) from None
 
 
@@ -102,11 +122,11 @@ def verify_json_success(response: httpx.Response, summary: str | None = None) ->
     """GEN-JSON: a 200 or 201 is `application/json` with a JSON body."""
     if _media_type(response) != "application/json":
         raise fail(
-            "GEN-JSON",
             summary,
             expected="Content-Type: application/json",
             received=f"Content-Type: {response.headers.get('content-type', '(none)')}",
             response=response,
+            requirement="GEN-JSON",
         )
     return _parse_json(response, "GEN-JSON", summary)
 
@@ -127,18 +147,17 @@ def verify_item(response: httpx.Response, item: object, summary: str | None = No
 def verify_item_response(
     response: httpx.Response,
     status: int,
-    requirement: Requirement,
     summary: str | None = None,
     *,
     members: Mapping[str, Any] | None = None,
-    members_requirement: Requirement | None = None,
+    requirement: Requirement | None = None,
 ) -> dict[str, Any]:
     """The usual success path: the status, a JSON body (GEN-JSON) and an Item in it (ITEM-SHAPE); then, if
-    given, the `members` it must hold, judged as `members_requirement` (by default `requirement`)."""
-    verify_status(response, status, requirement, summary)
+    given, the `members` it must hold."""
+    verify_status(response, status, summary, requirement=requirement)
     item = verify_item(response, verify_json_success(response, summary), summary)
     if members is not None:
-        verify_members(response, item, members, members_requirement or requirement, summary)
+        verify_members(response, item, members, summary, requirement=requirement)
     return item
 
 
@@ -146,31 +165,35 @@ def verify_stored(
     api: ApiClient,
     item_id: int,
     members: Mapping[str, Any],
-    requirement: Requirement,
     *,
-    read_requirement: Requirement = "READ-200",
+    requirement: Requirement | None = None,
+    read_requirement: Requirement | None = None,
 ) -> None:
-    """The item reads back with GET: 200 with an Item (judged as `read_requirement`) holding the `members`."""
+    """The item reads back with GET: 200 with an Item holding the `members`; `read_requirement` judges the read
+    where that is another requirement's (READ-200, after a write)."""
     response = api.get(item_path(item_id))
-    verify_item_response(response, 200, read_requirement, members=members, members_requirement=requirement)
+    item = verify_item_response(response, 200, requirement=read_requirement)
+    verify_members(response, item, members, requirement=requirement)
 
 
 def verify_members(
     response: httpx.Response | None,
     item: Mapping[str, Any],
     expected: Mapping[str, Any],
-    requirement: Requirement,
     summary: str | None = None,
+    *,
+    requirement: Requirement | None = None,
 ) -> None:
     """`item` holds the `expected` members (ITEM-ROUNDTRIP's equality); `response` is the evidence, if any."""
+    requirement = judged(requirement)
     differing = [name for name, value in expected.items() if not same_value(value, item.get(name))]
     if differing:
         raise fail(
-            requirement,
             summary,
             expected=", ".join(f"{name}={short_repr(expected[name])}" for name in differing),
             received=", ".join(f"{name}={short_repr(item.get(name))}" for name in differing),
             response=response,
+            requirement=requirement,
         )
 
 
@@ -226,26 +249,27 @@ def verify_bearer_challenge(response: httpx.Response, summary: str | None = None
     challenges = response.headers.get_list("www-authenticate")
     if not any(_BEARER_CHALLENGE.search(value) for value in challenges):
         raise fail(
-            "AUTH-CHALLENGE",
             summary,
             expected="a WWW-Authenticate header with the Bearer scheme",
             received=f"WWW-Authenticate: {', '.join(challenges) or '(none)'}",
             response=response,
+            requirement="AUTH-CHALLENGE",
         )
 
 
 def verify_unchanged(
-    api: ApiClient, before: Mapping[str, Any], requirement: Requirement, summary: str | None = None
+    api: ApiClient, before: Mapping[str, Any], summary: str | None = None, *, requirement: Requirement | None = None
 ) -> None:
     """The stored item still reads back exactly as `before` (a refused write changed nothing)."""
+    requirement = judged(requirement)
     response = api.get(item_path(before["id"]))
     if response.status_code != 200:
         raise fail(
-            requirement,
             summary,
             expected=f"item {before['id']} still readable with 200",
             received=f"status {describe_status(response)}",
             response=response,
+            requirement=requirement,
         )
     after = _parse_json(response, requirement, summary)
     changed = [
@@ -255,51 +279,75 @@ def verify_unchanged(
     ]
     if changed:
         raise fail(
-            requirement, summary, expected=f"item unchanged: {dict(before)}", received=f"now {after}", response=response
+            summary,
+            expected=f"item unchanged: {dict(before)}",
+            received=f"now {after}",
+            response=response,
+            requirement=requirement,
         )
 
 
 def verify_refused(
-    api: ApiClient, before: Mapping[str, Any], response: httpx.Response, status: int, requirement: Requirement
+    api: ApiClient,
+    before: Mapping[str, Any],
+    response: httpx.Response,
+    status: int,
+    *,
+    requirement: Requirement | None = None,
 ) -> None:
     """A write to the item `before` is refused with `status`, and changes nothing."""
-    verify_status(response, status, requirement)
-    verify_unchanged(api, before, requirement, f"item {before['id']} after a refused {response.request.method}")
+    verify_status(response, status, requirement=requirement)
+    summary = f"item {before['id']} after a refused {response.request.method}"
+    verify_unchanged(api, before, summary, requirement=requirement)
 
 
-def verify_not_created(tail: Tail, name: str, requirement: Requirement) -> None:
+def verify_not_created(tail: Tail, name: str, *, requirement: Requirement | None = None) -> None:
     """No item named `name` is among the newest items (a `tail` read after a refused write): new items take
     the highest ids."""
+    requirement = judged(requirement)
     found = [entry for entry in tail.entries if isinstance(entry, dict) and entry.get("name") == name]
     if found:
         raise fail(
-            requirement,
             "the list after a refused write",
             expected=f"no item named {name!r} stored",
             received=f"item {found[0].get('id')} was stored: {found[0]}",
+            requirement=requirement,
         )
 
 
-def verify_distinct_ids(ids: Sequence[Any], requirement: Requirement, summary: str) -> None:
+def verify_distinct_ids(ids: Sequence[Any], summary: str, *, requirement: Requirement | None = None) -> None:
     """Items created by this run never share an id."""
+    requirement = judged(requirement)
     if repeated := sorted({item_id for item_id in ids if ids.count(item_id) > 1}):
         raise fail(
-            requirement, summary, expected=f"{len(ids)} distinct ids", received=f"ids {list(ids)}; repeated: {repeated}"
+            summary,
+            expected=f"{len(ids)} distinct ids",
+            received=f"ids {list(ids)}; repeated: {repeated}",
+            requirement=requirement,
         )
 
 
-def verify_listed(tail: Tail, ids: Collection[int], requirement: Requirement, summary: str) -> None:
+def verify_listed(tail: Tail, ids: Collection[int], summary: str, *, requirement: Requirement | None = None) -> None:
     """Every one of `ids` is among the items read from the list."""
+    requirement = judged(requirement)
     if missing := sorted(set(ids) - tail.ids):
         raise fail(
-            requirement,
             summary,
             expected=f"ids {sorted(ids)} listed",
             received=f"missing {missing}; listed from offset {tail.offset}: ids {sorted(tail.ids)}",
+            requirement=requirement,
         )
 
 
-def verify_total_change(before: Tail, after: Tail, change: int, requirement: Requirement, summary: str) -> None:
+def verify_total_change(
+    before: Tail, after: Tail, change: int, summary: str, *, requirement: Requirement | None = None
+) -> None:
     """`total` moved by exactly `change` between two quiet reads of the list."""
+    requirement = judged(requirement)
     if after.total != before.total + change:
-        raise fail(requirement, summary, expected=f"total {before.total + change}", received=f"total {after.total}")
+        raise fail(
+            summary,
+            expected=f"total {before.total + change}",
+            received=f"total {after.total}",
+            requirement=requirement,
+        )

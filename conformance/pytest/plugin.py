@@ -20,6 +20,7 @@ import pytest
 from _pytest.junitxml import xml_key
 from hypothesis.configuration import set_hypothesis_home_dir
 
+from conformance.checks.current import citing
 from conformance.checks.generated import Budget, set_budget
 from conformance.checks.items import Items
 from conformance.contract.catalog import Level, load_catalog
@@ -67,6 +68,13 @@ def _is_worker(config: pytest.Config) -> bool:
 
 def requirement_ids(item: pytest.Item) -> tuple[str, ...]:
     return tuple(dict.fromkeys(rid for mark in item.iter_markers(MARK) for rid in mark.args))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    # What a `verify_…` call judges when it names no requirement: the ones this test cites.
+    with citing(requirement_ids(item)):
+        return (yield)
 
 
 def test_id(item: pytest.Item) -> str:
