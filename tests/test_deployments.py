@@ -20,6 +20,8 @@ from tests.conftest import RunResult, run_conformance
 from tests.servers import gateway, hostile
 from tests.servers.running import free_port, serve
 
+pytestmark = pytest.mark.deployments
+
 TOKEN = "Deployed-Token-5d2e-never-printed"
 KEY = "Gateway-Key-9c41-never-printed"
 KEY_HEADER = f"X-Gateway-Key: {KEY}"

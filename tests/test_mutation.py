@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import tomli_w
 
+pytestmark = pytest.mark.mutation
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "bench" / "mutation.py"
 TRIAGE = ROOT / "bench" / "mutation-triage.toml"

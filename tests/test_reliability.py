@@ -18,6 +18,8 @@ import pytest
 from tests.conftest import RunResult, run_conformance
 from tests.servers import hostile
 
+pytestmark = pytest.mark.reliability
+
 TOKEN = "Hostile-Token-77f0-never-printed"
 QUICK = ("--max-examples", "5", "--request-timeout", "1")
 

@@ -16,6 +16,8 @@ from target_app import create_app
 from target_app.faults import FAULTS
 from tests.servers.running import free_port, serve
 
+pytestmark = pytest.mark.selftest
+
 CATALOG = load_catalog()
 
 

@@ -20,6 +20,8 @@ from conformance.pytest.sharding import Shard, assign, plan, read_durations
 from tests.conftest import FAST, RunResult, conformance, run_conformance
 from tests.servers.running import REFERENCE_TOKEN, Server
 
+pytestmark = pytest.mark.shards
+
 SHARDS = 3
 TARGETS = {
     "reference": (),
