@@ -20,9 +20,8 @@ from _pytest.junitxml import mangle_test_address
 
 from conformance.contract.catalog import Level
 from conformance.reports.files import ReportError, find_reports, load_report
-from conformance.reports.html import write_html_report
-from conformance.reports.json_report import report_dict, write_json_summary
-from conformance.reports.markdown import write_run_markdown
+from conformance.reports.json_report import report_dict
+from conformance.reports.writing import write_reports
 from conformance.target.facts import RunFacts
 from conformance.verdict.expectations import Expectations
 from conformance.verdict.gate import Gate, decide_gate
@@ -261,8 +260,5 @@ def merge(shards: list[ShardReport], expectations: Expectations | None = None, s
 
 
 def write_merged(run: MergedRun, report_dir: Path) -> None:
-    report_dir.mkdir(parents=True, exist_ok=True)
-    write_json_summary(run.data, report_dir / "conformance.json")
-    write_html_report(run.data, report_dir / "conformance.html")
-    write_run_markdown(run.data, report_dir / "conformance.md")
+    write_reports(run.data, report_dir)
     run.junit.write(report_dir / JUNIT, encoding="utf-8", xml_declaration=True)
