@@ -17,7 +17,8 @@ from conformance.pytest.sharding import ShardPlan
 from conformance.reports.json_report import report_dict
 from conformance.target.facts import RunFacts
 from conformance.verdict.gate import Gate, decide_gate
-from conformance.verdict.judging import Judgement, TestOutcome, judge_run
+from conformance.verdict.judging import Judgement, judge_run
+from conformance.verdict.outcomes import TestOutcome
 
 
 @dataclass(frozen=True)

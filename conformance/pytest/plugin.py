@@ -32,7 +32,8 @@ from conformance.reports.writing import write_reports
 from conformance.target.facts import RunFacts
 from conformance.target.opening import api_root, pacer_for, preflight
 from conformance.target.redaction import Redactor
-from conformance.verdict.judging import ExitCode, TestOutcome
+from conformance.verdict.judging import ExitCode
+from conformance.verdict.outcomes import TestOutcome
 
 pytest_plugins = ["conformance.pytest.fixtures"]
 CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "items-conformance"

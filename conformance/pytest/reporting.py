@@ -13,7 +13,7 @@ from conformance.pytest.outcomes import failure_detail
 from conformance.pytest.settings import RunSettings
 from conformance.target.client import NotRun, TargetDown
 from conformance.target.redaction import Redactor
-from conformance.verdict.judging import Outcome, TestOutcome
+from conformance.verdict.outcomes import Outcome, TestOutcome
 
 
 def _redact(report: pytest.TestReport, redactor: Redactor) -> None:
@@ -60,13 +60,13 @@ def judge_report(
         report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: not run: {error}")
         return None
     if report.failed and error is not None:
-        # A plain attribute travels from xdist workers to the controller with the report.
-        detail = failure_detail(requirement_ids(item), error, redactor)
-        report.conformance = detail  # type: ignore[attr-defined]
-        if detail["outcome"] == Outcome.FAILED.value:
+        outcome = failure_detail(test_id(item), requirement_ids(item), error, redactor, report.duration)
+        # Plain JSON data travels from xdist workers to the controller with the report (execnet carries no objects).
+        report.conformance = outcome.to_json(evidence=True)  # type: ignore[attr-defined]
+        if outcome.outcome is Outcome.FAILED:
             # The target's fault: the evidence says it all, a traceback of the suite would only hide it.
-            report.longrepr = detail["message"]
-            _mark_expected(settings, item, report, detail["failed"])
+            report.longrepr = outcome.message
+            _mark_expected(settings, item, report, list(outcome.failed_requirements))
     return str(error) if isinstance(error, TargetDown) else None
 
 
@@ -78,15 +78,7 @@ def test_outcome(report: pytest.TestReport, redactor: Redactor) -> TestOutcome |
     requirements = tuple(cited[0]) if cited else ()
     detail = getattr(report, "conformance", None)
     if detail is not None:
-        return TestOutcome(
-            nodeid=report.nodeid,
-            requirements=requirements,
-            outcome=Outcome(detail["outcome"]),
-            failed_requirements=tuple(detail["failed"]),
-            message=detail["message"],
-            violations=detail["violations"],
-            duration=report.duration,
-        )
+        return TestOutcome.from_json(detail)
     if report.failed:
         # Failed outside the judged path (a crashed worker, an error in setup): never read as a pass.
         message = redactor.text(str(report.longrepr or "failed"))

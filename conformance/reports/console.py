@@ -7,15 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from conformance.verdict.gate import Gate
-from conformance.verdict.judging import Judgement, Status
+from conformance.verdict.judging import Judgement, Status, Verdict
 
 INSECURE = "TLS certificates were NOT verified (--insecure): anyone on the path could have answered"
 
 VERDICT_TITLES = {
-    "fully-conformant": "FULLY CONFORMANT",
-    "conformant": "CONFORMANT",
-    "non-conformant": "NON-CONFORMANT",
-    "error": "COULD NOT JUDGE",
+    Verdict.FULLY_CONFORMANT: "FULLY CONFORMANT",
+    Verdict.CONFORMANT: "CONFORMANT",
+    Verdict.NON_CONFORMANT: "NON-CONFORMANT",
+    Verdict.ERROR: "COULD NOT JUDGE",
 }
 
 
@@ -56,7 +56,7 @@ class PlainTerminal:
 
 def print_verdict(terminal: Any, judgement: Judgement, gate: Gate) -> None:
     """The verdict, or the gate and then the verdict when expectations decide the exit code."""
-    title = VERDICT_TITLES[judgement.verdict.value]
+    title = VERDICT_TITLES[judgement.verdict]
     if gate.expectations is None:
         terminal.write_line(
             f"verdict: {title} (exit {int(judgement.exit_code)}) — {judgement.reason}",

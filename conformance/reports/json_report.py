@@ -11,9 +11,9 @@ import contracts
 from conformance.contract.catalog import load_catalog
 from conformance.reports.console import INSECURE
 from conformance.target.facts import RunFacts
-from conformance.text import first_line
 from conformance.verdict.gate import Gate
-from conformance.verdict.judging import Judgement, Outcome, Status, TestOutcome
+from conformance.verdict.judging import Judgement, Status
+from conformance.verdict.outcomes import Outcome, TestOutcome
 
 FORMAT = "items-conformance-report/1"
 
@@ -50,20 +50,6 @@ def operations_table(observed: dict[str, dict[str, int]]) -> list[dict[str, Any]
         for operation, statuses in sorted(others.items())
     ]
     return rows
-
-
-def _test_dict(outcome: TestOutcome, evidence: bool) -> dict[str, Any]:
-    test = {
-        "nodeid": outcome.nodeid,
-        "requirements": list(outcome.requirements),
-        "outcome": outcome.outcome.value,
-        "failed_requirements": list(outcome.failed_requirements),
-        "message": first_line(outcome.message),
-        "duration_s": round(outcome.duration, 4),
-    }
-    if evidence and outcome.outcome is not Outcome.PASSED:
-        test["evidence"] = {"message": outcome.message, "violations": outcome.violations}
-    return test
 
 
 def report_dict(
@@ -108,7 +94,7 @@ def report_dict(
             }
             for result in judgement.requirements
         ],
-        "tests": [_test_dict(outcome, evidence) for outcome in outcomes],
+        "tests": [outcome.to_json(evidence) for outcome in outcomes],
         "operations": operations_table(facts.observed),
         "leftovers": sorted(facts.leftovers),
         "manifest": run_manifest,

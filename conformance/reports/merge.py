@@ -25,7 +25,8 @@ from conformance.reports.writing import write_reports
 from conformance.target.facts import RunFacts
 from conformance.verdict.expectations import Expectations
 from conformance.verdict.gate import Gate, decide_gate
-from conformance.verdict.judging import Judgement, Outcome, TestOutcome, judge_run
+from conformance.verdict.judging import Judgement, judge_run
+from conformance.verdict.outcomes import TestOutcome
 
 JUNIT = "junit.xml"
 SHARED = {
@@ -148,19 +149,6 @@ def check_parts(shards: list[ShardReport]) -> list[ShardReport]:
     return [by_index[index] for index in sorted(by_index)]
 
 
-def _outcome(test: dict[str, Any]) -> TestOutcome:
-    evidence = test.get("evidence", {})
-    return TestOutcome(
-        nodeid=test["nodeid"],
-        requirements=tuple(test["requirements"]),
-        outcome=Outcome(test["outcome"]),
-        failed_requirements=tuple(test["failed_requirements"]),
-        message=evidence.get("message", test["message"]),
-        violations=evidence.get("violations", []),
-        duration=test["duration_s"],
-    )
-
-
 def _facts(shard: ShardReport) -> RunFacts:
     observed = {
         row["operation"]: {status: n for status, n in {**row["documented"], **row["undocumented"]}.items() if n}
@@ -240,7 +228,7 @@ def merge(shards: list[ShardReport], expectations: Expectations | None = None, s
         raise MergeError(f"the shards were gated by {gated_by}: give `conformance merge --expect {gated_by}` too")
     collection = parts[0].shard["collection"]
     position = {test: index for index, test in enumerate(collection)}
-    outcomes = [_outcome(test) for part in parts for test in part.data["tests"]]
+    outcomes = [TestOutcome.from_json(test) for part in parts for test in part.data["tests"]]
     # A test a crashed worker never reported under its own id sorts last, as in a single run's end.
     outcomes.sort(key=lambda outcome: position.get(outcome.nodeid, len(collection)))
     facts = RunFacts()
