@@ -52,6 +52,14 @@ def operations_table(observed: dict[str, dict[str, int]]) -> list[dict[str, Any]
     return rows
 
 
+def observed_from_operations(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """The counts an operations table was made from (`operations_table`'s inverse: zeros are left out)."""
+    return {
+        row["operation"]: {status: n for status, n in {**row["documented"], **row["undocumented"]}.items() if n}
+        for row in rows
+    }
+
+
 def report_dict(
     judgement: Judgement,
     gate: Gate,

@@ -20,7 +20,7 @@ from _pytest.junitxml import mangle_test_address
 
 from conformance.contract.catalog import Level
 from conformance.reports.files import ReportError, find_reports, load_report
-from conformance.reports.json_report import report_dict
+from conformance.reports.json_report import observed_from_operations, report_dict
 from conformance.reports.writing import write_reports
 from conformance.target.facts import RunFacts
 from conformance.verdict.expectations import Expectations
@@ -150,10 +150,7 @@ def check_parts(shards: list[ShardReport]) -> list[ShardReport]:
 
 
 def _facts(shard: ShardReport) -> RunFacts:
-    observed = {
-        row["operation"]: {status: n for status, n in {**row["documented"], **row["undocumented"]}.items() if n}
-        for row in shard.data["operations"]
-    }
+    observed = observed_from_operations(shard.data["operations"])
     manifest = shard.data["manifest"]
     return RunFacts(
         requests=manifest["requests"],
