@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from conformance.contract.catalog import Level, load_catalog
-from conformance.verdict.judging import ExitCode, Outcome, Status, TestOutcome, Verdict, judge, judge_run
+from conformance.verdict.judging import ExitCode, Status, Verdict, judge, judge_run
+from conformance.verdict.outcomes import Outcome, TestOutcome
 
 CATALOG = load_catalog()
 MUSTS = [r.id for r in CATALOG.requirements if r.level is Level.MUST]

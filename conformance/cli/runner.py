@@ -15,6 +15,7 @@ import pytest
 
 import suites
 from conformance.pytest.options import option_arguments
+from conformance.pytest.stash import PreparedRun
 
 SUITES_DIR = Path(suites.__file__).resolve().parent
 PYTEST_INI = Path(__file__).resolve().parent.parent / "pytest.ini"
@@ -43,8 +44,9 @@ def pytest_arguments(options: Mapping[str, Any], workers: str | None = None, ext
     return arguments + [argument for argument in extra if argument != "--"]
 
 
-def run_pytest(arguments: list[str]) -> int:
+def run_pytest(arguments: list[str], prepared: PreparedRun | None = None) -> int:
     """pytest with only the plugins a run needs: scanning every installed plugin's entry point costs
-    this machine about 5 s per start, more than the hand-written tests take to run."""
+    this machine about 5 s per start, more than the hand-written tests take to run. `prepared`: the
+    settings the caller built (and whether it probed the target), for the plugin to use as they are."""
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    return int(pytest.main(arguments))
+    return int(pytest.main(arguments, plugins=[prepared] if prepared else []))

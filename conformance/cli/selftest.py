@@ -22,7 +22,7 @@ from typing import Any
 
 from conformance.cli.runner import pytest_arguments, run_pytest
 from conformance.contract.catalog import Level, load_catalog
-from conformance.verdict.judging import ExitCode
+from conformance.verdict.judging import ExitCode, Status, Verdict
 
 RUN_TIMEOUT = 600
 """Seconds one fault's run may take (the plugin's --run-timeout): a hung run is an error, not a hang."""
@@ -81,9 +81,9 @@ def judge_fault(
         return FaultRun(
             fault, description, violates, level, "error", int(ExitCode.COULD_NOT_JUDGE), [], seconds, 0, "error"
         )
-    failed = [entry["id"] for entry in summary["requirements"] if entry["status"] == "failed"]
+    failed = [entry["id"] for entry in summary["requirements"] if Status(entry["status"]) is Status.FAILED]
     if fault == CLEAN:
-        outcome = "clean" if summary["verdict"] == "fully-conformant" else "false-alarm"
+        outcome = "clean" if Verdict(summary["verdict"]) is Verdict.FULLY_CONFORMANT else "false-alarm"
     elif summary["exit_code"] == ExitCode.COULD_NOT_JUDGE:
         outcome = "error"
     elif summary["exit_code"] == ExitCode.NON_CONFORMANT:

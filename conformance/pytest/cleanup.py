@@ -9,6 +9,9 @@ import pytest
 
 from conformance.checks.items import Items
 from conformance.target.errors import NoResponse, TargetDown
+from conformance.target.opening import open_target, run_client
+from conformance.target.options import TargetOptions
+from conformance.target.pacing import Pacer
 from conformance.target.paths import item_path
 
 CLEANUP_SECONDS = 60.0
@@ -46,3 +49,11 @@ def clean_up(items: Items, name_prefix: str) -> list[int]:
             if status == 404:
                 api.ledger.deleted(item_id)  # already gone: nothing is left behind
     return api.ledger.alive()
+
+
+def clean_up_after_crashed_workers(target: TargetOptions, pacer: Pacer, run_id: str) -> list[int]:
+    """A worker that died took its ledger along; its items still carry the run's tag."""
+    with open_target(target) as opened:
+        api = run_client(opened, target, pacer)
+        # Every worker's tag starts with the run id.
+        return clean_up(Items(api, run_tag=""), Items.name_prefix(run_id).removesuffix(" #"))

@@ -1,4 +1,4 @@
-"""What a failed test's exception says: the violations it names, or the suite's own error."""
+"""What a failed test's exception says (its outcome): the violations it names, or the suite's own error."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from conformance.checks.violations import ContractViolation
 from conformance.target.errors import NoResponse
 from conformance.target.redaction import Redactor
-from conformance.verdict.judging import Outcome
+from conformance.verdict.outcomes import Outcome, TestOutcome
 
 
 def _leaves(error: BaseException) -> list[BaseException]:
@@ -17,13 +17,15 @@ def _leaves(error: BaseException) -> list[BaseException]:
     return [error]
 
 
-def failure_detail(cited: tuple[str, ...], error: BaseException, redactor: Redactor) -> dict[str, Any]:
+def failure_detail(
+    nodeid: str, cited: tuple[str, ...], error: BaseException, redactor: Redactor, duration: float
+) -> TestOutcome:
     """How a failed test is judged: its violations name requirements; any other assertion (a request that
     got no response, say) fails every requirement the test cites; anything else is the suite's own error."""
     leaves = _leaves(error)
     if not all(isinstance(leaf, AssertionError) for leaf in leaves):
         message = redactor.text(f"the suite raised {type(error).__name__}: {error}")
-        return {"outcome": Outcome.ERROR.value, "failed": [], "message": message, "violations": []}
+        return TestOutcome(nodeid, cited, Outcome.ERROR, message=message, duration=duration)
     violations: list[dict[str, Any]] = []
     for leaf in leaves:
         if isinstance(leaf, ContractViolation):
@@ -44,7 +46,7 @@ def failure_detail(cited: tuple[str, ...], error: BaseException, redactor: Redac
             )
     failed = list(dict.fromkeys(rid for violation in violations for rid in violation["requirements"]))
     message = redactor.text("\n\n".join(str(leaf) for leaf in leaves))
-    return {"outcome": Outcome.FAILED.value, "failed": failed, "message": message, "violations": violations}
+    return TestOutcome(nodeid, cited, Outcome.FAILED, tuple(failed), message, violations, duration)
 
 
 def _redacted(violation: dict[str, Any], redactor: Redactor) -> dict[str, Any]:

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from conformance.reports.files import first_evidence, report_page
+from conformance.verdict.judging import Status
 
-NOT_RUN = {"not-run", "not-exercised", None}
+NOT_RUN = {Status.NOT_RUN, Status.NOT_EXERCISED, None}
 """Statuses that judged nothing (None: the requirement is not in that report at all)."""
 
 
@@ -29,8 +30,8 @@ class Change:
     id: str
     level: str
     statement: str
-    before: str | None
-    after: str | None
+    before: Status | None
+    after: Status | None
     evidence: dict[str, Any] | None = None
     """The failure that shows it: from the later run, or for a fixed requirement from the earlier one."""
     new_tests: list[str] = field(default_factory=list)
@@ -64,6 +65,10 @@ def _failing_tests(requirement: dict[str, Any] | None) -> list[str]:
     return list(dict.fromkeys(failure["test"] for failure in (requirement or {}).get("failures", [])))
 
 
+def _status(requirement: dict[str, Any] | None) -> Status | None:
+    return Status(requirement["status"]) if requirement else None
+
+
 def compare_reports(
     before_path: Path, before: dict[str, Any], after_path: Path, after: dict[str, Any], output_dir: Path
 ) -> Comparison:
@@ -74,21 +79,21 @@ def compare_reports(
     for rid in order:
         was, now = old.get(rid), new.get(rid)
         source = new.get(rid) or old[rid]
-        status_was, status_now = (was or {}).get("status"), (now or {}).get("status")
+        status_was, status_now = _status(was), _status(now)
         change = Change(rid, source["level"], source["statement"], status_was, status_now)
-        if status_now == "failed":
+        if status_now is Status.FAILED:
             change.evidence = first_evidence(now or {})
-            if status_was == "failed":
+            if status_was is Status.FAILED:
                 earlier = set(_failing_tests(was))
                 change.new_tests = [test for test in _failing_tests(now) if test not in earlier]
                 comparison.still_failing.append(change)
             else:
                 comparison.new_failures.append(change)
-        elif status_was == "failed" and status_now == "passed":
+        elif status_was is Status.FAILED and status_now is Status.PASSED:
             change.evidence = first_evidence(was or {})
             comparison.fixed.append(change)
         elif status_was != status_now and (status_was in NOT_RUN or status_now in NOT_RUN):
-            change.evidence = first_evidence(was or {}) if status_was == "failed" else None
+            change.evidence = first_evidence(was or {}) if status_was is Status.FAILED else None
             comparison.not_run_changes.append(change)
         else:
             comparison.unchanged += 1

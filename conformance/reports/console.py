@@ -6,18 +6,16 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from conformance.pytest.settings import RunSettings
-from conformance.target.facts import RunFacts
 from conformance.verdict.gate import Gate
-from conformance.verdict.judging import Judgement, Status
+from conformance.verdict.judging import Judgement, Status, Verdict
 
 INSECURE = "TLS certificates were NOT verified (--insecure): anyone on the path could have answered"
 
 VERDICT_TITLES = {
-    "fully-conformant": "FULLY CONFORMANT",
-    "conformant": "CONFORMANT",
-    "non-conformant": "NON-CONFORMANT",
-    "error": "COULD NOT JUDGE",
+    Verdict.FULLY_CONFORMANT: "FULLY CONFORMANT",
+    Verdict.CONFORMANT: "CONFORMANT",
+    Verdict.NON_CONFORMANT: "NON-CONFORMANT",
+    Verdict.ERROR: "COULD NOT JUDGE",
 }
 
 
@@ -58,7 +56,7 @@ class PlainTerminal:
 
 def print_verdict(terminal: Any, judgement: Judgement, gate: Gate) -> None:
     """The verdict, or the gate and then the verdict when expectations decide the exit code."""
-    title = VERDICT_TITLES[judgement.verdict.value]
+    title = VERDICT_TITLES[judgement.verdict]
     if gate.expectations is None:
         terminal.write_line(
             f"verdict: {title} (exit {int(judgement.exit_code)}) — {judgement.reason}",
@@ -80,16 +78,23 @@ def print_findings(terminal: Any, judgement: Judgement, gate: Gate, leftovers: l
         terminal.write_line(f"items left on the server (could not delete): {sorted(leftovers)}", yellow=True)
 
 
-def print_summary(terminal: Any, judgement: Judgement, gate: Gate, settings: RunSettings, facts: RunFacts) -> None:
+def print_summary(terminal: Any, judgement: Judgement, gate: Gate, data: dict[str, Any], folder: Path) -> None:
+    """From the run's conformance.json data: its manifest has the target, the level, the shard and TLS."""
+    manifest = data["manifest"]
     terminal.section("Items API conformance", sep="=")
     print_verdict(terminal, judgement, gate)
-    terminal.write_line(f"target:  {settings.target.label}; gate: {settings.level.value}; requests: {facts.requests}")
-    if settings.shard:
-        terminal.write_line(f"shard:   {settings.shard.label}, not a whole run: `conformance merge` gives its verdict")
-    if settings.target.insecure:
+    terminal.write_line(
+        f"target:  {data['target']}; gate: {manifest['level'].upper()}; requests: {manifest['requests']}"
+    )
+    if shard := manifest.get("shard"):
+        terminal.write_line(
+            f"shard:   {shard['index']}/{shard['count']}, not a whole run: `conformance merge` gives its verdict"
+        )
+    if INSECURE in data["warnings"]:
         terminal.write_line(f"WARNING: {INSECURE}", yellow=True, bold=True)
-    if facts.retries:
-        terminal.write_line(f"waited out 429/503 (Retry-After): {facts.retries} retries, {facts.waited_s:g} s in all")
+    if retries := manifest["throttling"]["retries"]:
+        waited = manifest["throttling"]["waited_s"]
+        terminal.write_line(f"waited out 429/503 (Retry-After): {retries} retries, {waited:g} s in all")
     by_section: dict[str, Counter[Status]] = {}
     for result in judgement.requirements:
         by_section.setdefault(f"§{result.requirement.section.number} {result.requirement.section.title}", Counter())[
@@ -99,5 +104,5 @@ def print_summary(terminal: Any, judgement: Judgement, gate: Gate, settings: Run
     for name, counts in by_section.items():
         parts = ", ".join(f"{counts[status]} {status.value}" for status in Status if counts[status])
         terminal.write_line(f"  {name:<{width}}  {parts}")
-    print_findings(terminal, judgement, gate, facts.leftovers)
-    terminal.write_line(f"reports: {Path(settings.report_dir).resolve()}")
+    print_findings(terminal, judgement, gate, data["leftovers"])
+    terminal.write_line(f"reports: {folder.resolve()}")

@@ -10,6 +10,7 @@ import tomli_w
 from conformance.reports.files import evidence_line, first_evidence
 from conformance.text import first_line
 from conformance.verdict.expectations import ENTRY
+from conformance.verdict.judging import Status
 
 
 def starting_file(report: dict[str, Any], source: str, by_test: bool, expires: datetime.date | None) -> str:
@@ -22,7 +23,7 @@ def starting_file(report: dict[str, Any], source: str, by_test: bool, expires: d
         "# the entries that pass again (remove them); --strict-expect fails the gate until you do.",
         "",
     ]
-    failed = [requirement for requirement in report["requirements"] if requirement["status"] == "failed"]
+    failed = [requirement for requirement in report["requirements"] if Status(requirement["status"]) is Status.FAILED]
     for requirement in failed:
         evidence = first_line(evidence_line(first_evidence(requirement)), 160)
         entry: dict[str, Any] = {

@@ -15,6 +15,7 @@ from jsonschema.exceptions import best_match
 
 import contracts
 from conformance.text import first_line
+from conformance.verdict.judging import Status
 
 REPORT_NAME = "conformance.json"
 HTML_NAME = "conformance.html"
@@ -97,6 +98,6 @@ def failures_by_gate(data: dict[str, Any]) -> tuple[list[dict[str, Any]], set[st
     gate = data.get("gate") or {}
     regressions = {row["id"] for row in gate.get("unexpected_failures", [])} if gate.get("expectations") else set()
     expected = {row["id"]: row for row in gate.get("expected", [])}
-    failed = [requirement for requirement in data["requirements"] if requirement["status"] == "failed"]
+    failed = [requirement for requirement in data["requirements"] if Status(requirement["status"]) is Status.FAILED]
     failed.sort(key=lambda r: (r["id"] not in regressions, r["id"] in expected, r["level"] != "MUST"))
     return failed, regressions, expected

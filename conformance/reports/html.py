@@ -9,6 +9,7 @@ from conformance.contract.document import DOCUMENT_HTML, place_contract_beside
 from conformance.reports.console import VERDICT_TITLES
 from conformance.reports.files import failures_by_gate
 from conformance.templating import html_templates
+from conformance.verdict.outcomes import Outcome
 
 FAILURES_IN_FULL = 10
 """Per requirement, failures shown with their exchange; the rest are listed one line each."""
@@ -20,7 +21,7 @@ def render_html(data: dict[str, Any], contract: str = DOCUMENT_HTML) -> str:
     sections: dict[str, list[dict[str, Any]]] = {}
     for requirement in data["requirements"]:
         sections.setdefault(requirement["section"], []).append(requirement)
-    skipped = [test for test in data["tests"] if test["outcome"] == "skipped"]
+    skipped = [test for test in data["tests"] if Outcome(test["outcome"]) is Outcome.SKIPPED]
     return html_templates.get_template("report.html.j2").render(
         data=data,
         title=VERDICT_TITLES[data["verdict"]],
@@ -28,7 +29,7 @@ def render_html(data: dict[str, Any], contract: str = DOCUMENT_HTML) -> str:
         section_titles=data["sections"],
         failed=failed,
         skipped=skipped,
-        errors=[test for test in data["tests"] if test["outcome"] == "error"],
+        errors=[test for test in data["tests"] if Outcome(test["outcome"]) is Outcome.ERROR],
         in_full=FAILURES_IN_FULL,
         gate=data.get("gate") or {},
         regressions=regressions,

@@ -9,15 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from conformance.reports.files import report_page
+from conformance.verdict.judging import Status
 
-CELLS = ("passed", "failed", "not-run")
+CELLS = (Status.PASSED, Status.FAILED, Status.NOT_RUN)
 ABSENT = "absent"
 """A requirement the implementation's report does not have (a run of another contract version)."""
 
 
-def cell_status(status: str) -> str:
+def cell_status(status: str) -> Status:
     """The matrix folds `not-exercised` (no test cites it) into `not-run`: either way nothing judged it."""
-    return status if status in ("passed", "failed") else "not-run"
+    judged = Status(status)
+    return judged if judged in (Status.PASSED, Status.FAILED) else Status.NOT_RUN
 
 
 @dataclass(frozen=True)
@@ -27,11 +29,11 @@ class Implementation:
     page: str
     """Link to its HTML report from the matrix's folder."""
     verdict: str
-    statuses: dict[str, str]
+    statuses: dict[str, Status]
     expected: frozenset[str]
     """Failures its run expected (--expect): still failures, marked as known."""
 
-    def cell(self, requirement: str) -> str:
+    def cell(self, requirement: str) -> Status | str:
         return self.statuses.get(requirement, ABSENT)
 
 

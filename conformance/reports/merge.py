@@ -20,13 +20,13 @@ from _pytest.junitxml import mangle_test_address
 
 from conformance.contract.catalog import Level
 from conformance.reports.files import ReportError, find_reports, load_report
-from conformance.reports.html import write_html_report
-from conformance.reports.json_report import report_dict, write_json_summary
-from conformance.reports.markdown import write_run_markdown
+from conformance.reports.json_report import observed_from_operations, report_dict
+from conformance.reports.writing import write_reports
 from conformance.target.facts import RunFacts
 from conformance.verdict.expectations import Expectations
 from conformance.verdict.gate import Gate, decide_gate
-from conformance.verdict.judging import Judgement, Outcome, TestOutcome, judge_run
+from conformance.verdict.judging import Judgement, judge_run
+from conformance.verdict.outcomes import TestOutcome
 
 JUNIT = "junit.xml"
 SHARED = {
@@ -149,24 +149,8 @@ def check_parts(shards: list[ShardReport]) -> list[ShardReport]:
     return [by_index[index] for index in sorted(by_index)]
 
 
-def _outcome(test: dict[str, Any]) -> TestOutcome:
-    evidence = test.get("evidence", {})
-    return TestOutcome(
-        nodeid=test["nodeid"],
-        requirements=tuple(test["requirements"]),
-        outcome=Outcome(test["outcome"]),
-        failed_requirements=tuple(test["failed_requirements"]),
-        message=evidence.get("message", test["message"]),
-        violations=evidence.get("violations", []),
-        duration=test["duration_s"],
-    )
-
-
 def _facts(shard: ShardReport) -> RunFacts:
-    observed = {
-        row["operation"]: {status: n for status, n in {**row["documented"], **row["undocumented"]}.items() if n}
-        for row in shard.data["operations"]
-    }
+    observed = observed_from_operations(shard.data["operations"])
     manifest = shard.data["manifest"]
     return RunFacts(
         requests=manifest["requests"],
@@ -241,7 +225,7 @@ def merge(shards: list[ShardReport], expectations: Expectations | None = None, s
         raise MergeError(f"the shards were gated by {gated_by}: give `conformance merge --expect {gated_by}` too")
     collection = parts[0].shard["collection"]
     position = {test: index for index, test in enumerate(collection)}
-    outcomes = [_outcome(test) for part in parts for test in part.data["tests"]]
+    outcomes = [TestOutcome.from_json(test) for part in parts for test in part.data["tests"]]
     # A test a crashed worker never reported under its own id sorts last, as in a single run's end.
     outcomes.sort(key=lambda outcome: position.get(outcome.nodeid, len(collection)))
     facts = RunFacts()
@@ -261,8 +245,5 @@ def merge(shards: list[ShardReport], expectations: Expectations | None = None, s
 
 
 def write_merged(run: MergedRun, report_dir: Path) -> None:
-    report_dir.mkdir(parents=True, exist_ok=True)
-    write_json_summary(run.data, report_dir / "conformance.json")
-    write_html_report(run.data, report_dir / "conformance.html")
-    write_run_markdown(run.data, report_dir / "conformance.md")
+    write_reports(run.data, report_dir)
     run.junit.write(report_dir / JUNIT, encoding="utf-8", xml_declaration=True)

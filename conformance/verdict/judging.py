@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Any
 
 from conformance.contract.catalog import Catalog, Level, Requirement, load_catalog
-
-
-class Outcome(StrEnum):
-    PASSED = "passed"
-    FAILED = "failed"
-    SKIPPED = "skipped"
-    ERROR = "error"
+from conformance.verdict.outcomes import Outcome, TestOutcome
 
 
 class Status(StrEnum):
@@ -34,19 +28,6 @@ class ExitCode(IntEnum):
     CONFORMANT = 0
     NON_CONFORMANT = 1
     COULD_NOT_JUDGE = 2
-
-
-@dataclass
-class TestOutcome:
-    __test__ = False  # a record of a test, not a test: keeps pytest from collecting it
-
-    nodeid: str
-    requirements: tuple[str, ...]
-    outcome: Outcome
-    failed_requirements: tuple[str, ...] = ()
-    message: str = ""
-    violations: list[dict[str, Any]] = field(default_factory=list)
-    duration: float = 0.0
 
 
 @dataclass

@@ -10,6 +10,7 @@ from pathlib import Path
 from conformance.cli.runner import pytest_arguments, run_pytest
 from conformance.pytest.options import add_options
 from conformance.pytest.settings import SettingsError, build_settings
+from conformance.pytest.stash import PreparedRun
 from conformance.reports.markdown import append_step_summary
 from conformance.target.opening import own_pacer, preflight
 from conformance.verdict.judging import ExitCode
@@ -27,7 +28,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def execute(args: argparse.Namespace) -> int:
     options = vars(args)
     try:
-        # Checked here as well as in the plugin, so a bad option is one line before anything starts.
+        # Built once, here, so a bad option is one line before anything starts; the plugin is handed them.
         settings = build_settings(options)
     except SettingsError as error:
         print(f"conformance: {error}", file=sys.stderr)
@@ -39,7 +40,8 @@ def execute(args: argparse.Namespace) -> int:
             print(f"conformance: {problem}", file=sys.stderr)
             return int(ExitCode.COULD_NOT_JUDGE)
     started = time.time()
-    code = run_pytest(pytest_arguments(options, args.workers, args.pytest_args))
+    prepared = PreparedRun(settings, probed=not settings.target.in_process)
+    code = run_pytest(pytest_arguments(options, args.workers, args.pytest_args), prepared)
     _add_to_job_summary(Path(settings.report_dir) / "conformance.md", started)
     # pytest's own codes (usage error, internal error, no tests) all mean the target was not judged.
     return code if code in {int(member) for member in ExitCode} else int(ExitCode.COULD_NOT_JUDGE)

@@ -1,0 +1,69 @@
+"""Which tests a run has: every one cites catalog requirements; --quick and --shard K/N select among them."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.contract.catalog import Level, load_catalog
+from conformance.pytest.sharding import Shard, plan
+from conformance.pytest.stash import SHARD_PLAN
+
+MARK = "requirement"
+THOROUGH = "thorough"
+
+
+def requirement_ids(item: pytest.Item) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(rid for mark in item.iter_markers(MARK) for rid in mark.args))
+
+
+def test_id(item: pytest.Item) -> str:
+    """The item's node id with its parameters: pytest 9 leaves a Schemathesis item's operation out of its node
+    id, so all six operations of a property test would share one id in the reports, JUnit and the shards."""
+    return f"{item.parent.nodeid}::{item.name}" if item.parent is not None else item.nodeid
+
+
+def check_citations(items: list[pytest.Item]) -> None:
+    known = set(load_catalog().ids)
+    problems = []
+    for item in items:
+        cited = requirement_ids(item)
+        if not cited:
+            problems.append(f"{item.nodeid}: cites no requirement (@pytest.mark.{MARK}(...))")
+        problems += [f"{item.nodeid}: unknown requirement {rid!r}" for rid in cited if rid not in known]
+    if problems:
+        raise pytest.UsageError("suite tests must cite catalog requirements:\n" + "\n".join(problems))
+
+
+def keep_quick(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """--quick: only tests of MUST requirements that are not marked thorough."""
+    catalog = load_catalog()
+    kept, dropped = [], []
+    for item in items:
+        must = any(catalog[rid].level is Level.MUST for rid in requirement_ids(item))
+        (kept if must and item.get_closest_marker(THOROUGH) is None else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+class ShardSelection:
+    """Keeps this shard's part of the tests, after every other selection (-k, --quick) has been made."""
+
+    def __init__(self, config: pytest.Config, shard: Shard) -> None:
+        self.config = config
+        self.shard = shard
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        shard_plan = plan(self.shard, [(test_id(item), requirement_ids(item)) for item in items])
+        self.config.stash[SHARD_PLAN] = shard_plan
+        kept = set(shard_plan.assigned)
+        others = [item for position, item in enumerate(items) if position not in kept]
+        if others:
+            self.config.hook.pytest_deselected(items=others)
+            items[:] = [item for position, item in enumerate(items) if position in kept]
+
+
+def declare_markers(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", f"{MARK}(*ids): the contract requirement IDs a test checks")
+    config.addinivalue_line("markers", f"{THOROUGH}: a long test that the --quick profile leaves out")

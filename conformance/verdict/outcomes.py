@@ -1,0 +1,57 @@
+"""What one test did: the record a run's verdict is judged from, written to conformance.json and read back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from conformance.text import first_line
+
+
+class Outcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    ERROR = "error"
+
+
+@dataclass
+class TestOutcome:
+    __test__ = False  # a record of a test, not a test: keeps pytest from collecting it
+
+    nodeid: str
+    requirements: tuple[str, ...]
+    outcome: Outcome
+    failed_requirements: tuple[str, ...] = ()
+    message: str = ""
+    violations: list[dict[str, Any]] = field(default_factory=list)
+    duration: float = 0.0
+
+    def to_json(self, evidence: bool) -> dict[str, Any]:
+        """A test row of conformance.json; with `evidence` (a shard's report, the xdist wire) a test that did
+        not pass keeps its whole message and violations, so that it can be judged again from the row."""
+        test: dict[str, Any] = {
+            "nodeid": self.nodeid,
+            "requirements": list(self.requirements),
+            "outcome": self.outcome.value,
+            "failed_requirements": list(self.failed_requirements),
+            "message": first_line(self.message),
+            "duration_s": round(self.duration, 4),
+        }
+        if evidence and self.outcome is not Outcome.PASSED:
+            test["evidence"] = {"message": self.message, "violations": self.violations}
+        return test
+
+    @classmethod
+    def from_json(cls, test: dict[str, Any]) -> TestOutcome:
+        evidence = test.get("evidence", {})
+        return cls(
+            nodeid=test["nodeid"],
+            requirements=tuple(test["requirements"]),
+            outcome=Outcome(test["outcome"]),
+            failed_requirements=tuple(test["failed_requirements"]),
+            message=evidence.get("message", test["message"]),
+            violations=evidence.get("violations", []),
+            duration=test["duration_s"],
+        )
