@@ -10,6 +10,7 @@ from navigation start to the load event that the report records on its <html> el
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import re
 import shutil
@@ -23,12 +24,13 @@ from typing import Any
 # Run as a script: the checkout's root is not on the path, and the browser flags live with the tests.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from conformance.contract.catalog import Level, load_catalog
+from conformance.contract.catalog import load_catalog
+from conformance.pytest.finish import RunEnd, finish_run
 from conformance.pytest.settings import build_settings
 from conformance.reports.html import render_html
-from conformance.reports.json_report import RunSummary, to_dict, write_json_summary
+from conformance.reports.json_report import write_json_summary
 from conformance.target.facts import RunFacts
-from conformance.verdict.judging import Outcome, TestOutcome, judge
+from conformance.verdict.outcomes import Outcome, TestOutcome
 from tests.browser import HEADLESS_CHROMIUM
 
 
@@ -80,7 +82,7 @@ def synthetic_run(failures: int) -> dict[str, Any]:
     settings = build_settings({"base_url": "http://127.0.0.1:8000", "token": "t", "max_examples": 25})
     facts = RunFacts(requests=failures, observed={"PUT /items/{id}": {"500": failures}})
     now = time.time()
-    return to_dict(RunSummary(settings, judge(catalog, outcomes, Level.MUST), outcomes, facts, now, now + 1, 0))
+    return finish_run(RunEnd(outcomes, facts, settings, now, now + 1, 0), datetime.date.today()).data
 
 
 def browser_load_ms(chromium: str, page: Path) -> tuple[int | None, float]:

@@ -8,13 +8,14 @@ import time
 from pathlib import Path
 
 from conformance.cli.runner import pytest_arguments, run_pytest
-from conformance.pytest.options import add_options
+from conformance.pytest.options import OPTIONS, add_options
 from conformance.pytest.settings import SettingsError, build_settings
 from conformance.pytest.stash import PreparedRun
 from conformance.reports.markdown import append_step_summary
 from conformance.target.opening import own_pacer, preflight
 from conformance.verdict.judging import ExitCode
 
+OPTION_FLAGS = frozenset(flag for option in OPTIONS for flag in (option.flag, option.short) if flag)
 NAME = "run"
 HELP = "run the conformance suites against a target"
 
@@ -40,7 +41,10 @@ def execute(args: argparse.Namespace) -> int:
             print(f"conformance: {problem}", file=sys.stderr)
             return int(ExitCode.COULD_NOT_JUDGE)
     started = time.time()
-    prepared = PreparedRun(settings, probed=not settings.target.in_process)
+    # An option given again after `--` (`-- --level should`) wins on pytest's command line: the plugin then
+    # builds the settings that line makes, and probes with them, instead of taking these.
+    overridden = any(argument.split("=", 1)[0] in OPTION_FLAGS for argument in args.pytest_args)
+    prepared = None if overridden else PreparedRun(settings, probed=not settings.target.in_process)
     code = run_pytest(pytest_arguments(options, args.workers, args.pytest_args), prepared)
     _add_to_job_summary(Path(settings.report_dir) / "conformance.md", started)
     # pytest's own codes (usage error, internal error, no tests) all mean the target was not judged.
