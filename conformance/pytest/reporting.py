@@ -9,7 +9,7 @@ import pytest
 
 from conformance.contract.catalog import Level, load_catalog
 from conformance.pytest.collection import requirement_ids, test_id
-from conformance.pytest.outcomes import failure_detail
+from conformance.pytest.failures import failure_detail
 from conformance.pytest.settings import RunSettings
 from conformance.target.errors import NotRun, TargetDown
 from conformance.target.redaction import Redactor
