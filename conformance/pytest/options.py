@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from conformance.target.options import DEFAULT_MAX_RETRIES, DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
 from conformance.target.redaction import TOKEN_ENV
 
 BASE_URL_ENV = "CONFORMANCE_BASE_URL"
@@ -15,10 +16,7 @@ DEFAULT_SEED = 20261128
 DEFAULT_MAX_EXAMPLES = 25
 QUICK_MAX_EXAMPLES = 5
 SELFTEST_MAX_EXAMPLES = 5
-DEFAULT_TIMEOUT = 10.0
 DEFAULT_RUN_TIMEOUT = 1800.0
-DEFAULT_MAX_RETRIES = 5
-DEFAULT_MAX_WAIT = 300.0
 
 
 @dataclass(frozen=True)
