@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conformance.checks.violations import blocked, needed_requirement
 from conformance.contract.catalog import Level, load_catalog
 from conformance.verdict.judging import ExitCode, Status, Verdict, judge, judge_run
 from conformance.verdict.outcomes import Outcome, TestOutcome
@@ -104,3 +105,10 @@ def test_a_run_that_stopped_early_could_not_judge_whatever_passed() -> None:
     judgement = judge_run(passing(*CATALOG.ids), Level.MUST, aborted="the run was interrupted (Ctrl-C)")
     assert (judgement.verdict, judgement.exit_code) == (Verdict.ERROR, ExitCode.COULD_NOT_JUDGE)
     assert judgement.reason == "the run was interrupted (Ctrl-C)"
+
+
+def test_a_blocked_test_names_the_requirement_its_precondition_needs() -> None:
+    needing = blocked("POST /items answered 200, not 201", needs="CREATE-201")
+    plain = blocked("no quiet moment")
+    assert needed_requirement(str(needing.msg)) == "CREATE-201", f"received {needing.msg!r}"
+    assert needed_requirement(str(plain.msg)) is None, f"received {plain.msg!r}"

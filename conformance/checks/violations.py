@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -61,9 +62,21 @@ def request_line(response: httpx.Response) -> str:
     return f"{response.request.method} {response.request.url.raw_path.decode('ascii')}"
 
 
-def blocked(reason: str) -> pytest.skip.Exception:
+BLOCKED = "precondition failed"
+_NEEDS = re.compile(r"^precondition failed \(needs ([A-Z0-9-]+)\): ")
+
+
+def blocked(reason: str, *, needs: str | None = None) -> pytest.skip.Exception:
     """A precondition failed (the target could not create an item to test with, say): not run, not passed.
 
-    The requirement that the precondition depends on is judged by its own tests.
+    `needs` is the requirement that the precondition depends on, judged by its own tests: the report groups
+    what was not run by it. It travels in the skip message, the one thing a skip carries across xdist.
     """
-    return pytest.skip.Exception(f"precondition failed: {reason}", _use_item_location=True)
+    cause = f" (needs {needs})" if needs else ""
+    return pytest.skip.Exception(f"{BLOCKED}{cause}: {reason}", _use_item_location=True)
+
+
+def needed_requirement(message: str) -> str | None:
+    """The requirement a not-run test's precondition needed, read back from its skip message."""
+    match = _NEEDS.match(message)
+    return match.group(1) if match else None
