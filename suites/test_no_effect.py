@@ -35,6 +35,10 @@ class Write:
     def absent(self) -> str:
         return item_path(self.items.absent_id())
 
+    def beside(self) -> str:
+        """A segment that starts like the own item's id, once proved absent (a string id may be just that)."""
+        return self.items.absent_path(f"{self.own.rsplit('/', 1)[1]}abc")
+
 
 @dataclass(frozen=True)
 class Refusal:
@@ -69,7 +73,7 @@ REFUSALS: dict[str, Refusal] = {
     "PATCH-404": refusal(404, "UPDATE-404", lambda w: w.api.patch(w.absent(), body={"name": w.name})),
     "PATCH-422": refusal(422, "VALID-422", lambda w: w.api.patch(w.own, body={"name": w.name, "price": -1})),
     "DELETE-401": refusal(401, "AUTH-NO-EFFECT", lambda w: w.api.delete(w.own, auth=False)),
-    "DELETE-400": refusal({400, 404}, "PATH-ID", lambda w: w.api.delete(f"{w.own}abc")),
+    "DELETE-400": refusal({400, 404}, "PATH-ID", lambda w: w.api.delete(w.beside())),
     "DELETE-404": refusal(404, "DELETE-404", lambda w: w.api.delete(w.absent())),
 }
 

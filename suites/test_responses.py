@@ -19,6 +19,7 @@ from conformance.checks.verify import (
     verify_status,
     verify_unchanged,
 )
+from conformance.checks.violations import blocked
 from conformance.target.client import ApiClient
 from conformance.target.paths import ITEMS, item_path
 
@@ -91,7 +92,13 @@ UNKNOWN_PATHS = [
     "/schema/conformance-no-such-page",
     "/docs/conformance-no-such-page",
 ]
-BELOW_AN_ITEM = {"a-child": "/children", "a-number": "/1", "the-collection": "/items", "a-file": "/item.json"}
+BELOW_AN_ITEM: dict[str, Callable[[int], str]] = {
+    "a-child": lambda item_id: "children",
+    # The item's own id: a router that reads the last segment as the id finds the run's item, no other.
+    "a-number": lambda item_id: str(item_id),
+    "the-collection": lambda item_id: "items",
+    "a-file": lambda item_id: "item.json",
+}
 """Paths below an existing item: routing that matches only the start of a path serves them as that item."""
 
 
@@ -105,11 +112,17 @@ def test_a_path_outside_the_contract_gets_404(api: ApiClient, path: str) -> None
 @pytest.mark.requirement("GEN-404")
 @pytest.mark.parametrize("below", BELOW_AN_ITEM.values(), ids=BELOW_AN_ITEM.keys())
 @pytest.mark.parametrize("method", ["GET", "POST", "PUT", "PATCH", "DELETE"])
-def test_a_path_below_an_existing_item_gets_404(api: ApiClient, items: Items, method: str, below: str) -> None:
+def test_a_path_below_an_existing_item_gets_404(
+    api: ApiClient, items: Items, method: str, below: Callable[[int], str]
+) -> None:
     """GEN-404: a path below an existing item's is outside the contract: 404, for every method, and the item
-    is not touched."""
+    is not touched. A write goes only where every segment is the run's item or proved absent (a server with
+    string ids may hold an item `children`)."""
     item = items.create(items.body(description="before"))
-    path = item_path(item["id"]) + below
+    segment = below(item["id"])
+    if method != "GET" and not items.prove_absent(segment):
+        raise blocked(f"{item_path(segment)} could not be proved absent: a write below it might reach that item")
+    path = f"{item_path(item['id'])}/{segment}"
     verify_status(items.send(method, path, auth=method != "GET"), 404)
     verify_unchanged(api, item, f"item {item['id']} after {method} {path}")
 
@@ -171,21 +184,24 @@ def test_post_to_an_item_gets_405_with_allow(api: ApiClient, items: Items) -> No
 def test_bulk_writes_to_the_collection_get_405_with_allow(api: ApiClient, items: Items, method: str) -> None:
     """GEN-405: PUT and PATCH on /items are not defined.
 
-    The body is not JSON on purpose: a server that wrongly implements a bulk write refuses it
-    instead of changing data the suite does not own.
+    Sent only when the whole list holds only this run's items (otherwise not run, with why), and with a body
+    that is not JSON: a server that wrongly implements a bulk write refuses it, or harms nothing but the
+    run's own items.
     """
     items.create()
-    response = api.request(method, ITEMS, raw=b"{not json", headers={"Content-Type": "application/json"})
+    permit = items.own_collection(method)
+    response = api.request(method, ITEMS, raw=b"{not json", headers={"Content-Type": "application/json"}, permit=permit)
     verify_405(response, CollectionMethods, unauthenticated=False)
 
 
 @pytest.mark.requirement("GEN-405")
-def test_delete_of_the_collection_gets_405_or_401(api: ApiClient) -> None:
+def test_delete_of_the_collection_gets_405_or_401(api: ApiClient, items: Items) -> None:
     """GEN-405: DELETE /items is not defined; sent without credentials, so 401 is acceptable too.
 
-    Never sent with credentials: on a server that wrongly implements it, it would delete everything.
+    Sent only when the whole list holds only this run's items (otherwise not run, with why), and never with
+    credentials: on a server that wrongly implements it, it deletes everything.
     """
-    response = api.delete(ITEMS, auth=False)
+    response = api.delete(ITEMS, auth=False, permit=items.own_collection("DELETE"))
     verify_405(response, CollectionMethods, unauthenticated=True)
 
 

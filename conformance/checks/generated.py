@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 import schemathesis
@@ -41,7 +42,7 @@ from conformance.checks.violations import ContractViolation, Violation
 from conformance.contract.openapi import load_contract
 from conformance.target.client import ApiClient
 from conformance.target.exchange import exchange_of
-from conformance.target.paths import item_path, path_item_id
+from conformance.target.paths import integer_form, item_path, path_segments, segment_keys
 from conformance.text import first_line
 
 RESPONSE_CHECKS = (
@@ -185,18 +186,21 @@ class Sent:
 def send_case(api: ApiClient, items: Items, case: Case, scratch: dict[str, int]) -> Sent:
     """Sends a generated case through the suite's client.
 
-    A write aimed at an id the run does not own is redirected to one it does (a scratch item) or
-    to one it proved absent, chosen by the generated id so that a seed replays the same run.
+    A write aimed at an id the run neither owns nor can prove absent (guard.py) is redirected to one it owns
+    (a scratch item) or to one it proved absent, chosen by the generated id so that a seed replays the same run.
+    A segment that cannot be an id (`abc`, `0`) is sent as generated once proved absent, so PATH-ID is judged.
     """
     method = case.method.upper()
     path = case.formatted_path
-    item_id = path_item_id(path)
-    redirected = method in {"PUT", "PATCH", "DELETE"} and item_id is not None and not api.ledger.may_write(item_id)
-    if redirected:
-        assert item_id is not None
-        target = _scratch_item(items, scratch) if item_id % 2 == 0 else items.absent_id()
+    segments = path_segments(path)
+    redirected = False
+    unsafe = method in {"PUT", "PATCH", "DELETE"} and segments and not api.ledger.may_write(segment_keys(segments[0]))
+    number = integer_form(unquote(segments[0])) if segments else None
+    # A positive integer is some item's id: redirected at once. Any other segment is tried as generated.
+    if unsafe and segments and ((number is not None and number >= 1) or not items.prove_absent(segments[0])):
+        target = _scratch_item(items, scratch) if number is not None and number % 2 == 0 else items.absent_id()
         case.path_parameters = {**case.path_parameters, "item_id": target}
-        path = item_path(target)
+        path, redirected = item_path(target), True
     headers = {name: str(value) for name, value in (case.headers or {}).items() if name.lower() != "authorization"}
     if isinstance(case.body, NotSet):
         raw = None

@@ -6,6 +6,7 @@ import itertools
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 
@@ -14,7 +15,8 @@ from conformance.checks.violations import blocked, request_line
 from conformance.contract import strict_json
 from conformance.contract.openapi import load_contract
 from conformance.target.client import NO_BODY, ApiClient, Auth
-from conformance.target.paths import ITEMS, item_path
+from conformance.target.guard import CollectionPermit, permit_collection_write
+from conformance.target.paths import ITEMS, id_key, integer_form, item_path, segment_keys
 
 QUIET_ATTEMPTS = 10
 """Tries to find a moment without other clients' writes, for checks that compare list totals."""
@@ -22,6 +24,9 @@ ABSENT_ID_BASE = 1_900_000_000
 """Where the search for ids that do not exist starts: far above any id a test run makes."""
 PAGE_MAX = load_contract().limit_max
 """The largest `limit` the contract allows."""
+WHOLE_LIST_PAGES = 10
+"""A list of at most this many pages is read whole where it must be: to show that an id is absent from it, or
+that the collection holds only the run's items."""
 NEWEST_WITH_ROOM = PAGE_MAX // 2
 """A tail of this many newest items leaves room in its page for as many created after the total was read."""
 
@@ -80,6 +85,11 @@ class Items:
     @staticmethod
     def name_prefix(run_tag: str) -> str:
         return f"conformance {run_tag} #"
+
+    @staticmethod
+    def run_prefix(run_tag: str) -> str:
+        """What the names of every worker of this run start with (a tag is `<run id>-<worker>`)."""
+        return f"conformance {run_tag.rsplit('-', 1)[0]}-"
 
     def body(self, **members: Any) -> dict[str, Any]:
         """A valid ItemCreate with a unique name; `members` override or add to it."""
@@ -166,16 +176,79 @@ class Items:
     def _ids_from(self, offset: int) -> list[int]:
         return [entry["id"] for entry in self.page(limit=PAGE_MAX, offset=offset)["items"] if _has_id(entry)]
 
+    def whole_list(self, pages: int = WHOLE_LIST_PAGES) -> list[Any] | None:
+        """Every entry of the list, read page by page until a page comes back short; None when it holds more
+        than `pages` pages (or a server that ignores `offset` makes it seem to)."""
+        entries: list[Any] = []
+        for page in range(pages):
+            window = self.page(limit=PAGE_MAX, offset=page * PAGE_MAX)["items"]
+            entries += window
+            if len(window) < PAGE_MAX:
+                return entries
+        return None
+
+    def own_collection(self, method: str) -> CollectionPermit:
+        """Leave to send `method` to the collection: the whole list, read now, holds only this run's items
+        (a server that wrongly implements the method could harm nothing else). Otherwise the test is not run."""
+        entries = self.whole_list()
+        if entries is None:
+            raise blocked(
+                f"the collection holds over {WHOLE_LIST_PAGES * PAGE_MAX} items, too many to show that all are this"
+                f" run's: a server that wrongly implements {method} {ITEMS} could change or delete the others"
+            )
+        permit = permit_collection_write(self.api.ledger, method, entries, self.run_prefix(self.run_tag))
+        if isinstance(permit, str):
+            raise blocked(permit)
+        return permit
+
+    def prove_absent(self, segment: str) -> bool:
+        """Whether every id a server may read from `segment` is this run's or absent: a GET of it answered 404
+        (or 400, for a segment that is no integer) and the list does not hold it. One answer alone would not
+        do: a server that answers 404 to every GET would make other data writable."""
+        ledger = self.api.ledger
+        keys = segment_keys(segment)
+        doubtful = [key for key in keys if not ledger.may_write([key])]
+        for key in doubtful:
+            if not ledger.is_missing(key):
+                # The client records a 404 in the ledger. The segment as given, or the integer it may denote.
+                self.api.get(item_path(segment if key == unquote(segment) else key))
+        if not all(ledger.is_missing(key) for key in doubtful):
+            return False
+        if doubtful and self._unlisted(doubtful):
+            ledger.unlisted(doubtful)
+        return ledger.may_write(keys)
+
+    def _unlisted(self, keys: Collection[str]) -> bool:
+        """Whether the list holds none of `keys`: by their text in the whole list when it is short, else by
+        id order (integer ids only) above its newest or below its oldest items, or by bisection."""
+        entries = self.whole_list()
+        if entries is not None:
+            return not set(keys) & {id_key(entry.get("id")) for entry in entries if isinstance(entry, dict)}
+        newest = self.tail()
+        if not newest.ids or len(newest.ids) < len(newest.entries):
+            return False  # entries without an integer id: their order says nothing of an id's place
+        for key in keys:
+            number = integer_form(key)
+            if number is None or str(number) != key:
+                continue  # a text no integer id can be, and the server's ids are integers
+            if number <= max(newest.ids) and self.listed_by_id(number, newest.total):
+                return False
+        return True
+
+    def absent_path(self, segment: str) -> str:
+        """The path of `segment` once it is proved absent (see prove_absent); otherwise the test is not run."""
+        if not self.prove_absent(segment):
+            raise blocked(f"{item_path(segment)} could not be proved absent, and a write to it might change an item")
+        return item_path(segment)
+
     def absent_id(self) -> int:
-        """An id this run saw answer 404: the only kind of id besides its own that it may write to."""
+        """An id this run proved absent: the only kind of id besides its own that it may write to."""
         for candidate in range(ABSENT_ID_BASE, ABSENT_ID_BASE + 50):
-            if self.api.ledger.is_absent(candidate):
-                return candidate
             if self.api.ledger.owns(candidate):
                 continue
-            if self.api.get(item_path(candidate)).status_code == 404:
+            if self.prove_absent(str(candidate)):
                 return candidate
-        raise blocked(f"no id from {ABSENT_ID_BASE} on answered GET with 404")
+        raise blocked(f"no id from {ABSENT_ID_BASE} on could be proved absent (GET answered 404, and not listed)")
 
     def delete(self, item_id: int) -> None:
         response = self.api.delete(item_path(item_id))

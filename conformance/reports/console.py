@@ -69,13 +69,14 @@ def print_verdict(terminal: Any, judgement: Judgement, gate: Gate) -> None:
         terminal.write_line(f"verdict: {title} — {judgement.reason}", bold=True)
 
 
-def print_findings(terminal: Any, judgement: Judgement, gate: Gate, leftovers: list[int]) -> None:
+def print_findings(terminal: Any, judgement: Judgement, gate: Gate, leftovers: list[int | str]) -> None:
     """What failed, what the expectations file says of it, and what the run could not delete."""
     if failed := judgement.failed():
         terminal.write_line(f"failed requirements: {', '.join(failed)}", red=gate.expectations is None)
     _print_expectations(terminal, gate)
     if leftovers:
-        terminal.write_line(f"items left on the server (could not delete): {sorted(leftovers)}", yellow=True)
+        # In the report's order (integers, then string ids): ids of both kinds do not sort together.
+        terminal.write_line(f"items left on the server (could not delete): {leftovers}", yellow=True)
 
 
 def print_summary(terminal: Any, judgement: Judgement, gate: Gate, data: dict[str, Any], folder: Path) -> None:

@@ -10,6 +10,7 @@ from conformance.contract.catalog import load_catalog
 from conformance.contract.openapi import load_contract
 from conformance.reports.console import INSECURE
 from conformance.target.facts import RunFacts
+from conformance.target.ledger import id_order
 from conformance.verdict.gate import Gate
 from conformance.verdict.judging import Judgement, Status
 from conformance.verdict.outcomes import Outcome, TestOutcome
@@ -98,9 +99,37 @@ def report_dict(
         ],
         "tests": [outcome.to_json(evidence) for outcome in outcomes],
         "operations": operations_table(facts.observed),
-        "leftovers": sorted(facts.leftovers),
-        "manifest": run_manifest,
+        "leftovers": sorted(facts.leftovers, key=id_order),
+        "manifest": {**run_manifest, **accounting(facts)},
     }
+
+
+def accounting(facts: RunFacts) -> dict[str, Any]:
+    """What the run did to the server's data, as measured after its cleanup; `leftovers_known` is false (with
+    the reasons) when the list could not be compared whole with the start."""
+    return {
+        "items_created": facts.created,
+        "items_deleted": facts.deleted,
+        "leftovers_known": facts.leftovers_known,
+        "leftovers_unknown_because": facts.unknown,
+        "leftovers_without_id": facts.leftovers_without_id,
+        "others_changed": sorted(facts.others_changed, key=id_order),
+    }
+
+
+def facts_from_report(data: dict[str, Any]) -> RunFacts:
+    """The facts a report was written from (a shard's, for `conformance merge`)."""
+    manifest = data["manifest"]
+    return RunFacts(
+        requests=manifest["requests"],
+        created=manifest.get("items_created", 0),
+        deleted=manifest.get("items_deleted", 0),
+        leftovers=data["leftovers"],
+        leftovers_without_id=manifest.get("leftovers_without_id", 0),
+        others_changed=manifest.get("others_changed", []),
+        unknown=manifest.get("leftovers_unknown_because", []),
+        observed=observed_from_operations(data["operations"]),
+    )
 
 
 def write_json_summary(data: dict[str, Any], path: Path) -> None:

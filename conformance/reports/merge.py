@@ -20,7 +20,7 @@ from _pytest.junitxml import mangle_test_address
 
 from conformance.contract.catalog import Level
 from conformance.reports.files import ReportError, find_reports, load_report
-from conformance.reports.json_report import observed_from_operations, report_dict
+from conformance.reports.json_report import facts_from_report, report_dict
 from conformance.reports.writing import write_reports
 from conformance.target.facts import RunFacts
 from conformance.verdict.expectations import Expectations
@@ -149,17 +149,6 @@ def check_parts(shards: list[ShardReport]) -> list[ShardReport]:
     return [by_index[index] for index in sorted(by_index)]
 
 
-def _facts(shard: ShardReport) -> RunFacts:
-    observed = observed_from_operations(shard.data["operations"])
-    manifest = shard.data["manifest"]
-    return RunFacts(
-        requests=manifest["requests"],
-        created=manifest.get("items_created", 0),
-        leftovers=shard.data["leftovers"],
-        observed=observed,
-    )
-
-
 def _unfinished(part: ShardReport, collection: list[str]) -> str | None:
     """Why a part did not finish: it stopped early, or some of its tests reported nothing (pytest crashed)."""
     if part.shard["aborted"]:
@@ -230,7 +219,7 @@ def merge(shards: list[ShardReport], expectations: Expectations | None = None, s
     outcomes.sort(key=lambda outcome: position.get(outcome.nodeid, len(collection)))
     facts = RunFacts()
     for part in parts:
-        facts.merge(_facts(part))
+        facts.merge(facts_from_report(part.data))
     aborted = next((reason for part in parts if (reason := _unfinished(part, collection))), None)
     level = Level(parts[0].data["manifest"]["level"].upper())
     read_only = parts[0].shard["read_only"]

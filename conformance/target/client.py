@@ -14,8 +14,9 @@ import httpx
 
 from conformance.target.errors import MissingToken, NoResponse, ReadOnlyRefused, TargetDown
 from conformance.target.exchange import CURL_KEY, CUT_KEY, REDACTOR_KEY, from_request
-from conformance.target.guard import WRITE_METHODS, check_safe, record
+from conformance.target.guard import WRITE_METHODS, CollectionPermit, check_safe, record
 from conformance.target.ledger import Ledger
+from conformance.target.open_input import open_input
 from conformance.target.pacing import Pacer, Throttled
 from conformance.target.paths import operation_of
 from conformance.target.redaction import Redactor
@@ -78,11 +79,14 @@ class ApiClient:
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         auth: Auth = True,
+        permit: CollectionPermit | None = None,
     ) -> httpx.Response:
+        """`permit`: the proof that the collection holds only the run's items, without which no method but POST
+        is sent to it (guard.permit_collection_write)."""
         method = method.upper()
         if self.read_only and method in WRITE_METHODS:
             raise ReadOnlyRefused(f"{method} {path} is a write, and this run is --read-only")
-        check_safe(self.ledger, method, path)
+        check_safe(self.ledger, method, path, auth=auth, permit=permit)
         sent_headers = dict(headers or {})
         if auth is True:
             if not self.token:
@@ -116,7 +120,7 @@ class ApiClient:
         response.extensions[CURL_KEY] = self.curl_options
         with self._lock:
             self.observed[(operation_of(method, path), response.status_code)] += 1
-        record(self.ledger, method, path, response)
+        record(self.ledger, method, path, response, open_input(content) if method in WRITE_METHODS else None)
         return response
 
     def _send(self, request: httpx.Request) -> httpx.Response:
