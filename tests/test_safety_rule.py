@@ -274,3 +274,31 @@ def test_on_a_server_too_long_to_compare_only_the_newest_items_are_searched_and_
 
 def test_a_refused_write_makes_its_test_not_run() -> None:
     assert issubclass(UnsafeWrite, NotRun)
+
+
+def test_a_segment_the_server_reads_as_one_of_the_runs_items_may_be_written() -> None:
+    """A server that reads `5abc` as 5 shows where a write there goes: to the run's item, which the test checks."""
+
+    def leading_digits(request: httpx.Request) -> httpx.Response:
+        digits = request.url.path.removeprefix("/items/")[:1]
+        if request.method == "POST":
+            return answer(201, {"id": 5, "name": "n", "price": 1, "description": None})
+        return answer(200, {"id": int(digits), "name": "n", "price": 1, "description": None})
+
+    http = httpx.Client(base_url="http://faulty.test", transport=httpx.MockTransport(leading_digits))
+    items = Items(ApiClient(http, token="tok-1234", ledger=Ledger(), redactor=Redactor()), TAG)
+    assert not items.prove_absent("6abc")  # item 6 is someone else's
+    items.api.post("/items", body=items.body())
+    assert items.prove_absent("5abc")
+    assert items.api.put("/items/5abc", body=items.body()).status_code == 200
+
+
+def test_an_item_a_put_brings_back_after_its_delete_is_cleaned_up() -> None:
+    server = FakeServer()
+    items = client_of(server)
+    body = create(items).json()
+    items.api.delete("/items/1")
+    server.items["1"] = body  # a server that upserts: PUT after DELETE stores the item again
+    items.api.put("/items/1", body=items.body())
+    assert clean_up(items, OURS) == []
+    assert server.items == {}

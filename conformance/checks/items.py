@@ -212,6 +212,8 @@ class Items:
             if not ledger.is_missing(key):
                 # The client records a 404 in the ledger. The segment as given, or the integer it may denote.
                 self.api.get(item_path(segment if key == unquote(segment) else key))
+        # A GET that answered with one of the run's items (`5abc` read as 5) settles that id too.
+        doubtful = [key for key in doubtful if not ledger.may_write([key])]
         if not all(ledger.is_missing(key) for key in doubtful):
             return False
         if doubtful and self._unlisted(doubtful):

@@ -97,7 +97,7 @@ def record(ledger: Ledger, method: str, path: str, response: httpx.Response, ope
     on_item = segments is not None and len(segments) == 1
     keys = segment_keys(segments[0]) if on_item and segments else frozenset()
     if method == "GET" and on_item:
-        _record_read(ledger, segments[0] if segments else "", keys, response.status_code)
+        _record_read(ledger, segments[0] if segments else "", keys, response)
         return
     if method not in WRITE_METHODS or not response.is_success:
         return
@@ -110,20 +110,24 @@ def record(ledger: Ledger, method: str, path: str, response: httpx.Response, ope
             ledger.created(created, open_input=open_input is not None)
         return
     if on_item and segments and method in {"PUT", "PATCH"}:
-        if not any(ledger.owns(key) for key in keys):
-            # A 2xx write to an absent id means the server upserted: that item is ours to clean up.
+        if not any(ledger.is_alive(key) for key in keys):
+            # A 2xx write to an absent or deleted id means the server upserted: that item is ours to clean up.
             ledger.created(_created_id(response) or id_value(segments[0]))
         if open_input is not None:
             ledger.mark_open_input(keys | _body_keys(response))
 
 
-def _record_read(ledger: Ledger, segment: str, keys: frozenset[str], status: int) -> None:
-    text = unquote(segment)
+def _record_read(ledger: Ledger, segment: str, keys: frozenset[str], response: httpx.Response) -> None:
+    text, status = unquote(segment), response.status_code
     # 400 says "no such id" only of a segment that is not an id's canonical form (PATH-ID allows it there).
     if status == 404 or (status == 400 and not is_canonical(text)):
         ledger.answered_missing(text)
     elif 200 <= status < 300:
         ledger.seen(keys)
+        found = id_key(_body_id(response))
+        if found is not None and found not in keys and ledger.owns(found):
+            # The server reads this segment as one of the run's items (`5abc` as 5): a write there reaches it.
+            ledger.names_own(keys)
 
 
 def _created_id(response: httpx.Response) -> int | str | None:

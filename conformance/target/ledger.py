@@ -22,6 +22,7 @@ class Ledger:
         self._deleted: set[str] = set()
         self._missing: set[str] = set()
         self._unlisted: set[str] = set()
+        self._own_aliases: set[str] = set()
         self._open_input: dict[str, IdValue] = {}
         self._lock = threading.Lock()
 
@@ -59,6 +60,12 @@ class Ledger:
             for key in keys:
                 self._missing.discard(key)
                 self._unlisted.discard(key)
+                self._own_aliases.discard(key)
+
+    def names_own(self, keys: Iterable[str]) -> None:
+        """A GET of these ids answered with an item of this run's: the server reads them as that item."""
+        with self._lock:
+            self._own_aliases.update(keys)
 
     def mark_open_input(self, keys: Iterable[str]) -> None:
         """Items of this run that a write just filled with §8 input: deleted after the test."""
@@ -79,6 +86,10 @@ class Ledger:
         with self._lock:
             return self._owns(str(value))
 
+    def is_alive(self, key: str) -> bool:
+        with self._lock:
+            return key in self._alive
+
     def is_missing(self, key: str) -> bool:
         with self._lock:
             return key in self._missing
@@ -91,7 +102,7 @@ class Ledger:
         return key in self._alive or key in self._deleted
 
     def _absent(self, key: str) -> bool:
-        return key in self._missing and key in self._unlisted
+        return (key in self._missing and key in self._unlisted) or key in self._own_aliases
 
     def alive(self) -> list[IdValue]:
         with self._lock:
