@@ -21,6 +21,60 @@ VERDICT_TITLES = {
 
 TESTS_NAMED = 3
 """Failing tests named per regression on the console; the reports have them all."""
+LINE_LIMIT = 1000
+"""Characters of one console line: a longer one (the curl line of a 1 MiB body) is cut, saying how much was
+cut; conformance.json and conformance.html keep it whole."""
+VIOLATIONS_PRINTED = 2
+"""Violations of one failed test printed on the console (a generated case can have several)."""
+TEXT_LINES = 6
+"""Lines printed of a failure that is not a violation (a request that got no response)."""
+SEE_REPORTS = "the whole is in conformance.json and conformance.html"
+
+
+def cut(text: str, limit: int = LINE_LIMIT) -> str:
+    """One console line: `text` up to `limit` characters, with a marker saying how much was cut."""
+    line, *more = text.splitlines() or [""]
+    if len(line) > limit:
+        line = f"{line[:limit]}… [{len(line) - limit:,} more characters cut: the reports have them]"
+    return f"{line} [and {len(more)} more lines]" if more else line
+
+
+def _exchange_lines(exchange: dict[str, Any]) -> list[str]:
+    response = exchange.get("response")
+    if response is None:
+        answer = f"{exchange['method']} {exchange['url']}: no response"
+    else:
+        shown = response["body"].replace("\r", "\\r").replace("\n", "\\n")
+        body = f": {shown}" if response["body_size"] else ", empty body"
+        answer = f"{exchange['status']} {exchange['reason']}".rstrip() + f" ({response['body_size']} bytes){body}"
+    return [f"  < {cut(answer)}", f"  reproduce: {cut(exchange['curl'])}"]
+
+
+def _violation_text(violation: dict[str, Any]) -> list[str]:
+    if not violation["expected"]:
+        # An assertion that is not a violation (no response, say): its own words, first lines only.
+        text = violation["received"].splitlines() or [violation["summary"]]
+        lines = [cut(line) for line in text[:TEXT_LINES]]
+        if len(text) > TEXT_LINES:
+            lines.append(f"… [{len(text) - TEXT_LINES} more lines cut: {SEE_REPORTS}]")
+    else:
+        lines = [
+            cut(f"[{', '.join(violation['requirements'])}] {violation['summary']}"),
+            f"  expected: {cut(violation['expected'])}",
+            f"  received: {cut(violation['received'])}",
+            *(f"  note: {cut(note)}" for note in violation["notes"][:2]),
+        ]
+    return lines + (_exchange_lines(violation["exchange"]) if violation.get("exchange") else [])
+
+
+def failure_text(violations: list[dict[str, Any]], message: str) -> str:
+    """A failed test as the console prints it: a few lines per violation, none over LINE_LIMIT characters."""
+    if not violations:
+        return "\n".join(_violation_text({"expected": "", "received": message, "summary": message}))
+    lines = [line for violation in violations[:VIOLATIONS_PRINTED] for line in [*_violation_text(violation), ""]]
+    if len(violations) > VIOLATIONS_PRINTED:
+        lines.append(f"… and {len(violations) - VIOLATIONS_PRINTED} more violations: {SEE_REPORTS}")
+    return "\n".join(lines).rstrip("\n")
 
 
 def _print_gate(terminal: Any, gate: Gate) -> None:
