@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from conformance.reports.causes import not_run_causes
 from conformance.verdict.gate import Gate
 from conformance.verdict.judging import Judgement, Status, Verdict
 
@@ -28,6 +29,8 @@ VIOLATIONS_PRINTED = 2
 """Violations of one failed test printed on the console (a generated case can have several)."""
 TEXT_LINES = 6
 """Lines printed of a failure that is not a violation (a request that got no response)."""
+CAUSES_PRINTED = 3
+"""Causes of tests not run printed on the console, those that block the most first; the reports have all."""
 SEE_REPORTS = "the whole is in conformance.json and conformance.html"
 
 
@@ -132,6 +135,16 @@ def print_findings(terminal: Any, judgement: Judgement, gate: Gate, leftovers: l
         terminal.write_line(f"items left on the server (could not delete): {sorted(leftovers)}", yellow=True)
 
 
+def print_causes(terminal: Any, data: dict[str, Any]) -> None:
+    """Why requirements were not judged, the causes that block the most first: what to fix first."""
+    causes = not_run_causes(data)
+    for cause in causes[:CAUSES_PRINTED]:
+        tests = f"{len(cause.tests)} test{'s' if len(cause.tests) != 1 else ''}"
+        terminal.write_line(cut(f"not judged: {cause.headline} ({tests})"), yellow=True)
+    if len(causes) > CAUSES_PRINTED:
+        terminal.write_line(f"… and {len(causes) - CAUSES_PRINTED} more causes of tests not run: see conformance.html")
+
+
 def print_summary(terminal: Any, judgement: Judgement, gate: Gate, data: dict[str, Any], folder: Path) -> None:
     """From the run's conformance.json data: its manifest has the target, the level, the shard and TLS."""
     manifest = data["manifest"]
@@ -159,4 +172,5 @@ def print_summary(terminal: Any, judgement: Judgement, gate: Gate, data: dict[st
         parts = ", ".join(f"{counts[status]} {status.value}" for status in Status if counts[status])
         terminal.write_line(f"  {name:<{width}}  {parts}")
     print_findings(terminal, judgement, gate, data["leftovers"])
+    print_causes(terminal, data)
     terminal.write_line(f"reports: {folder.resolve()}")

@@ -6,29 +6,51 @@ from pathlib import Path
 from typing import Any
 
 from conformance.contract.document import DOCUMENT_HTML, place_contract_beside
+from conformance.reports.causes import blocked_counts, not_run_causes
 from conformance.reports.console import VERDICT_TITLES
-from conformance.reports.files import failures_by_gate
+from conformance.reports.files import evidence_line, failures_by_gate, first_evidence
 from conformance.templating import html_templates
+from conformance.text import first_line
 from conformance.verdict.outcomes import Outcome
 
-FAILURES_IN_FULL = 10
-"""Per requirement, failures shown with their exchange; the rest are listed one line each."""
+FAILURES_IN_FULL = 3
+"""Per requirement, failures shown with their exchange; the rest are listed one line each ("and N more like
+this"): a first run can fail one requirement in hundreds of tests, for one reason."""
+EVIDENCE_CHARACTERS = 240
+"""Characters of a failed requirement's first evidence on the report's first screen."""
+
+
+def first_screen(failed: list[dict[str, Any]], blocks: dict[str, int]) -> list[dict[str, Any]]:
+    """One line per failed requirement: its level, how many tests failed it, how many requirements it keeps
+    from being judged, and its first evidence."""
+    return [
+        {
+            "id": requirement["id"],
+            "level": requirement["level"],
+            "tests": len({failure["test"] for failure in requirement["failures"]}),
+            "blocks": blocks.get(requirement["id"], 0),
+            "evidence": first_line(evidence_line(first_evidence(requirement)), EVIDENCE_CHARACTERS),
+        }
+        for requirement in failed
+    ]
 
 
 def render_html(data: dict[str, Any], contract: str = DOCUMENT_HTML) -> str:
     """`contract`: the link to the contract document, which requirement IDs link into by their anchor."""
-    failed, regressions, expected = failures_by_gate(data)
+    causes = not_run_causes(data)
+    blocks = blocked_counts(causes)
+    failed, regressions, expected = failures_by_gate(data, blocks)
     sections: dict[str, list[dict[str, Any]]] = {}
     for requirement in data["requirements"]:
         sections.setdefault(requirement["section"], []).append(requirement)
-    skipped = [test for test in data["tests"] if Outcome(test["outcome"]) is Outcome.SKIPPED]
     return html_templates.get_template("report.html.j2").render(
         data=data,
         title=VERDICT_TITLES[data["verdict"]],
         sections=sections,
         section_titles=data["sections"],
         failed=failed,
-        skipped=skipped,
+        first_screen=first_screen(failed, blocks),
+        causes=causes,
         errors=[test for test in data["tests"] if Outcome(test["outcome"]) is Outcome.ERROR],
         in_full=FAILURES_IN_FULL,
         gate=data.get("gate") or {},

@@ -83,6 +83,10 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def _none_ran(count: int, noun: str) -> str:
+    return f"its {noun} did not run" if count == 1 else f"none of its {count} {noun}s ran"
+
+
 def _judge_one(
     requirement_id: str, citing: list[TestOutcome], failing: list[TestOutcome], elsewhere: frozenset[str]
 ) -> tuple[Status, int, str]:
@@ -107,11 +111,10 @@ def _judge_one(
         return (
             Status.NOT_RUN,
             ran,
-            f"none of its {_plural(len(hand_written), 'hand-written test')} ran; {generated} passed, "
-            "which cannot pass it alone",
+            f"{_none_ran(len(hand_written), 'hand-written test')}; {generated} passed, which cannot pass it alone",
         )
     if citing:
-        return Status.NOT_RUN, 0, f"none of its {_plural(total, 'test')} ran"
+        return Status.NOT_RUN, 0, _none_ran(total, "test")
     return Status.NOT_EXERCISED, 0, "no test of this run checks it"
 
 
@@ -218,11 +221,14 @@ def judge_run(
     scope: set[str] | None = None
     if read_only:
         # Only what reads can show is in scope; the rest is reported as not run, and nothing claims more.
+        # A generated read shows nothing of a requirement that has hand-written tests (see _judge_one).
+        own = {rid for outcome in outcomes if not outcome.generated for rid in outcome.requirements}
         scope = {
             rid
             for outcome in outcomes
             if outcome.outcome is not Outcome.SKIPPED
             for rid in (*outcome.requirements, *outcome.failed_requirements)
+            if not (outcome.generated and rid in own and rid not in outcome.failed_requirements)
         }
     elif (cited := {rid for outcome in outcomes for rid in outcome.requirements}) != set(catalog.ids):
         # A selection of the suites (-k, node ids, --quick, a mutation tester's pick) judges what its tests

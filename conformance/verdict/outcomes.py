@@ -13,6 +13,11 @@ GENERATED_MODULES = frozenset({"test_properties.py", "test_stateful.py"})
 judge every response by it, not a requirement's own scenario."""
 
 
+def is_generated(nodeid: str) -> bool:
+    """A generated test: it cannot make a requirement passed that has hand-written tests of its own."""
+    return nodeid.split("::", 1)[0].rsplit("/", 1)[-1] in GENERATED_MODULES
+
+
 class Outcome(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
@@ -34,8 +39,7 @@ class TestOutcome:
 
     @property
     def generated(self) -> bool:
-        """A generated test: it cannot make a requirement passed that has hand-written tests of its own."""
-        return self.nodeid.split("::", 1)[0].rsplit("/", 1)[-1] in GENERATED_MODULES
+        return is_generated(self.nodeid)
 
     def to_json(self, evidence: bool) -> dict[str, Any]:
         """A test row of conformance.json; with `evidence` (a shard's report, the xdist wire) a test that did
