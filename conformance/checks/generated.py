@@ -37,6 +37,7 @@ from schemathesis.specs.openapi.checks import is_unexpected_http_status_case
 import contracts
 from conformance.checks.items import Items
 from conformance.checks.leeway import check_to_skip
+from conformance.checks.verify import WITH_THE_ITEM
 from conformance.checks.violations import ContractViolation, Violation
 from conformance.contract.openapi import load_contract
 from conformance.target.client import ApiClient
@@ -238,7 +239,10 @@ def _requirements_for(failure: Failure, case: Case, response: httpx.Response) ->
     if isinstance(failure, JsonSchemaError | DiscriminatorMismatch):
         if 400 <= status < 500:
             return ("GEN-DOCUMENTED", "ERR-BODY")
-        return ("GEN-DOCUMENTED", "LIST-200" if operation == "LIST-200" else "ITEM-SHAPE")
+        if operation == "LIST-200":
+            return ("GEN-DOCUMENTED", "LIST-200")
+        # A success whose body is not an Item breaks the operation's requirement too, where it names the Item.
+        return ("GEN-DOCUMENTED", "ITEM-SHAPE", *([operation] if operation in WITH_THE_ITEM else []))
     if isinstance(failure, RESPONSE_FORMAT_FAILURES):
         return ("GEN-DOCUMENTED", "ERR-BODY" if 400 <= status < 500 else "GEN-JSON")
     if isinstance(failure, RejectedPositiveData):
