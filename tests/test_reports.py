@@ -13,10 +13,13 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
+import httpx
 import jsonschema
 import pytest
+from schemathesis.core.failures import AcceptedNegativeData
 
 import contracts
+from conformance.checks.generated import failure_title
 from conformance.contract.catalog import load_catalog
 from conformance.pytest.finish import RunEnd, finish_run
 from conformance.pytest.settings import build_settings
@@ -204,8 +207,8 @@ def test_the_markdown_summary_leads_with_the_verdict_and_quotes_evidence(faulty_
     assert markdown.startswith("### ❌ Items API conformance: NON-CONFORMANT\n\n**NON-CONFORMANT** (exit 1) — MUST")
     assert "| §4 Validation | 1 | 1 | 1 |" in markdown
     assert re.search(
-        r"^\| `VALID-422` \| MUST \| ran \d+ of \d+ tests, \d+ failed it[^|]* \| POST /items[^|]*: expected status 422, "
-        r"received status 400",
+        r"^\| `VALID-422` \| MUST \| ran \d+ of \d+ tests, \d+ failed it[^|]* \| "
+        r"POST /items[^|]*: expected status 422, received status 400",
         markdown,
         re.M,
     )
@@ -286,7 +289,10 @@ def text_of(html: str) -> str:
 def test_the_first_screen_has_one_line_per_failed_requirement_and_what_it_blocks(first_run: dict[str, Any]) -> None:
     html = render_html(first_run)
     summary = text_of(html[html.index('id="summary"') : html.index('id="failures"')])
-    expected = "CREATE-201 MUST 5 tests failed · blocks 5 requirements POST /items: expected status 201, received status 200 OK"
+    expected = (
+        "CREATE-201 MUST 5 tests failed · blocks 5 requirements "
+        "POST /items: expected status 201, received status 200 OK"
+    )
     assert expected in summary, f"expected {expected!r} in the first screen, received {summary!r}"
     headlines = [
         "5 requirements were not judged because CREATE-201 failed: fix that first (40 tests)",
@@ -320,7 +326,10 @@ def test_tests_not_run_are_grouped_by_cause_each_group_collapsible(first_run: di
 
 def test_the_markdown_and_the_console_lead_with_what_blocks_the_most(first_run: dict[str, Any]) -> None:
     markdown = run_markdown(first_run)
-    assert "| `CREATE-201` | MUST | ran 5 of 5 tests, 5 failed it; **blocks 5 requirements** | POST /items: expected" in markdown
+    assert (
+        "| `CREATE-201` | MUST | ran 5 of 5 tests, 5 failed it; **blocks 5 requirements** | POST /items: expected"
+        in markdown
+    )
     line = (
         "- 5 requirements were not judged because CREATE-201 failed: fix that first (40 tests): "
         "LIST-ORDER, READ-200, REPLACE-200, UPDATE-200, DELETE-204"
@@ -366,3 +375,11 @@ def test_the_console_prints_a_few_short_lines_per_failure_and_says_what_it_cut()
     cut = len("curl -i -X POST http://target.test/items --data-binary ''") + len(body) - LINE_LIMIT
     assert curl.endswith(f"… [{cut:,} more characters cut: the reports have them]"), curl[-120:]
     assert lines[-1] == "… and 3 more violations: the whole is in conformance.json and conformance.html", lines[-1]
+
+
+def test_a_generated_invalid_case_answered_405_is_not_called_accepted() -> None:
+    """Schemathesis titles every unexpected status of an invalid request "accepted"; the card says what came."""
+    refused = AcceptedNegativeData(operation="PATCH /items/{id}", message="m", status_code=405, expected_statuses=[])
+    assert failure_title(refused, httpx.Response(405)) == "Schema-violating request answered 405"
+    accepted = AcceptedNegativeData(operation="POST /items", message="m", status_code=201, expected_statuses=[])
+    assert failure_title(accepted, httpx.Response(201)) == "Schema-violating request accepted"

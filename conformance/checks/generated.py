@@ -295,7 +295,7 @@ def _rejected_positive_data(case: Case, response: httpx.Response) -> Violation |
     )
 
 
-def _title(failure: Failure, response: httpx.Response) -> str:
+def failure_title(failure: Failure, response: httpx.Response) -> str:
     """Schemathesis titles any status it did not expect of an invalid request "accepted": a 405 was not."""
     if isinstance(failure, AcceptedNegativeData) and not 200 <= response.status_code < 300:
         return f"Schema-violating request answered {response.status_code}"
@@ -316,7 +316,8 @@ def validate(case: Case, response: httpx.Response, checks: tuple[str, ...] = RES
         violations = [
             Violation(
                 requirements=_requirements_for(failure, case, response),
-                summary=f"{_title(failure, response)} ({case.method.upper()} {case.operation.path}, Schemathesis)",
+                summary=f"{failure_title(failure, response)} ({case.method.upper()} {case.operation.path}, "
+                "Schemathesis)",
                 expected=first_line(failure.message) or failure.title,
                 received=f"status {response.status_code}",
                 exchange=exchange,
