@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.contract.document import DOCUMENT_HTML, place_contract_beside
-from conformance.reports.causes import blocked_counts, not_run_causes
+from conformance.reports.causes import blocked_counts, normalised, not_run_causes
 from conformance.reports.console import VERDICT_TITLES
 from conformance.reports.files import evidence_line, failures_by_gate, first_evidence
 from conformance.templating import html_templates
@@ -14,8 +14,8 @@ from conformance.text import first_line
 from conformance.verdict.outcomes import Outcome
 
 FAILURES_IN_FULL = 3
-"""Per requirement, failures shown with their exchange; the rest are listed one line each ("and N more like
-this"): a first run can fail one requirement in hundreds of tests, for one reason."""
+"""Per requirement, kinds of failure shown with an exchange; the rest of each kind are listed one line each
+("and N more like this"): a first run can fail one requirement in hundreds of tests, for one reason."""
 EVIDENCE_CHARACTERS = 240
 """Characters of a failed requirement's first evidence on the report's first screen."""
 
@@ -35,6 +35,23 @@ def first_screen(failed: list[dict[str, Any]], blocks: dict[str, int]) -> list[d
     ]
 
 
+def failure_kinds(requirement: dict[str, Any]) -> list[dict[str, Any]]:
+    """A failed requirement's violations grouped by what they say, ids and names aside: per kind, the first
+    (shown in full) and the rest, in the order they failed."""
+    kinds: dict[str, dict[str, Any]] = {}
+    for failure in requirement["failures"]:
+        message = failure.get("message", "")
+        plain = {"summary": first_line(message), "expected": "", "received": "", "notes": [], "exchange": None}
+        for violation in failure["violations"] or [plain]:
+            said = (violation["summary"], violation["expected"], first_line(violation["received"]))
+            entry = {"test": failure["test"], "violation": violation, "message": message}
+            kind = kinds.setdefault(normalised(" | ".join(said)), {"first": entry, "more": [], "count": 0})
+            kind["count"] += 1
+            if kind["first"] is not entry:
+                kind["more"].append(entry)
+    return list(kinds.values())
+
+
 def render_html(data: dict[str, Any], contract: str = DOCUMENT_HTML) -> str:
     """`contract`: the link to the contract document, which requirement IDs link into by their anchor."""
     causes = not_run_causes(data)
@@ -51,6 +68,7 @@ def render_html(data: dict[str, Any], contract: str = DOCUMENT_HTML) -> str:
         failed=failed,
         first_screen=first_screen(failed, blocks),
         causes=causes,
+        kinds={requirement["id"]: failure_kinds(requirement) for requirement in failed},
         errors=[test for test in data["tests"] if Outcome(test["outcome"]) is Outcome.ERROR],
         in_full=FAILURES_IN_FULL,
         gate=data.get("gate") or {},
