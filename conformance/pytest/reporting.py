@@ -11,7 +11,7 @@ from conformance.contract.catalog import Level, load_catalog
 from conformance.pytest.collection import requirement_ids, test_id
 from conformance.pytest.failures import failure_detail
 from conformance.pytest.settings import RunSettings
-from conformance.reports.console import failure_text
+from conformance.reports.console import LINE_LIMIT, cut, failure_text
 from conformance.target.errors import NotRun, TargetDown
 from conformance.target.redaction import Redactor
 from conformance.verdict.outcomes import Outcome, TestOutcome
@@ -69,6 +69,9 @@ def judge_report(
             # the terminal (and JUnit): the reports keep the whole of it.
             report.longrepr = failure_text(outcome.violations, outcome.message)
             _mark_expected(settings, item, report, list(outcome.failed_requirements))
+        elif max(map(len, (lines := str(report.longrepr).splitlines())), default=0) > LINE_LIMIT:
+            # The suite's own error, quoting a long body, say: its traceback stays, its long lines are cut.
+            report.longrepr = "\n".join(map(cut, lines))
     return str(error) if isinstance(error, TargetDown) else None
 
 
