@@ -58,7 +58,8 @@ class Cause:
 
 
 def _blocker(test: dict[str, Any]) -> tuple[str | None, str, str] | None:
-    """(needed requirement, normalised reason, own reason) of a test that judged nothing it cites, else None."""
+    """(needed requirement, normalised reason, own reason) of a test that was not run, or failed a requirement
+    before it could judge the rest it cites; None for a test that passed."""
     outcome = Outcome(test["outcome"])
     if outcome is Outcome.SKIPPED:
         return needed_requirement(test["message"]), normalised(test["message"]), test["message"]
@@ -111,5 +112,6 @@ def not_run_causes(data: dict[str, Any]) -> list[Cause]:
 
 
 def blocked_counts(causes: list[Cause]) -> dict[str, int]:
-    """Requirement ID to how many requirements are not judged because it failed: what to fix first."""
+    """Requirement ID to how many requirements are not judged because their tests needed it: on a failed
+    requirement, how many more a fix of it lets the next run judge."""
     return {cause.needs: len(cause.requirements) for cause in causes if cause.needs and cause.requirements}
