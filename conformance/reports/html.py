@@ -16,6 +16,8 @@ from conformance.verdict.outcomes import Outcome
 FAILURES_IN_FULL = 3
 """Per requirement, kinds of failure shown with an exchange; the rest of each kind are listed one line each
 ("and N more like this"): a first run can fail one requirement in hundreds of tests, for one reason."""
+CAUSES_FIRST = 5
+"""Causes of requirements not judged on the first screen, those that block the most first; all are below."""
 EVIDENCE_CHARACTERS = 240
 """Characters of a failed requirement's first evidence on the report's first screen."""
 
@@ -68,6 +70,7 @@ def render_html(data: dict[str, Any], contract: str = DOCUMENT_HTML) -> str:
         failed=failed,
         first_screen=first_screen(failed, blocks),
         causes=causes,
+        causes_first=CAUSES_FIRST,
         kinds={requirement["id"]: failure_kinds(requirement) for requirement in failed},
         errors=[test for test in data["tests"] if Outcome(test["outcome"]) is Outcome.ERROR],
         in_full=FAILURES_IN_FULL,
