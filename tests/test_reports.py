@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import shutil
 import subprocess
+import time
 import xml.etree.ElementTree as ElementTree
+from html import unescape
 from pathlib import Path
+from typing import Any
 
+import httpx
 import jsonschema
 import pytest
+from schemathesis.core.failures import AcceptedNegativeData
 
 import contracts
+from conformance.checks.generated import failure_title
 from conformance.contract.catalog import load_catalog
+from conformance.pytest.finish import RunEnd, finish_run
+from conformance.pytest.settings import build_settings
+from conformance.reports.console import LINE_LIMIT, failure_text, print_causes
+from conformance.reports.html import render_html
+from conformance.reports.markdown import run_markdown
+from conformance.target.facts import RunFacts
+from conformance.verdict.outcomes import Outcome, TestOutcome
 from tests.browser import HEADLESS_CHROMIUM
 from tests.conftest import RunResult, run_conformance
 
@@ -82,6 +96,7 @@ def test_a_test_not_run_says_why_in_the_reports(faulty_run: RunResult) -> None:
     not_run = [test for test in faulty_run.summary["tests"] if test["outcome"] == "skipped"]
     assert not_run, "validation-400 leaves the 422 error-body tests without a 422 to judge"
     for test in not_run:
+        assert test["message"].startswith("precondition failed"), f"expected the reason first, received {test}"
         assert "POST /items answered 400, not 422" in test["message"], test
 
 
@@ -192,6 +207,180 @@ def test_the_markdown_summary_leads_with_the_verdict_and_quotes_evidence(faulty_
     assert markdown.startswith("### ❌ Items API conformance: NON-CONFORMANT\n\n**NON-CONFORMANT** (exit 1) — MUST")
     assert "| §4 Validation | 1 | 1 | 1 |" in markdown
     assert re.search(
-        r"^\| `VALID-422` \| MUST \| POST /items[^|]*: expected status 422, received status 400", markdown, re.M
+        r"^\| `VALID-422` \| MUST \| ran \d+ of \d+ tests, \d+ failed it[^|]* \| "
+        r"POST /items[^|]*: expected status 422, received status 400",
+        markdown,
+        re.M,
     )
     assert TOKEN not in markdown
+
+
+def exchange(method: str, path: str, status: int, curl_body: str = "{}") -> dict[str, Any]:
+    message = {"headers": [["content-type", "application/json"]], "body": "{}", "body_size": 2, "truncated": False}
+    return {
+        "method": method,
+        "url": f"http://target.test{path}",
+        "request": message,
+        "status": status,
+        "reason": "OK",
+        "response": message,
+        "curl": f"curl -i -X {method} http://target.test{path} --data-binary '{curl_body}'",
+    }
+
+
+def create_answering(index: int, status: int = 200) -> TestOutcome:
+    violation = {
+        "requirements": ["CREATE-201"],
+        "summary": "POST /items",
+        "expected": "status 201",
+        "received": f"status {status} OK",
+        "notes": [],
+        "exchange": exchange("POST", "/items", status),
+    }
+    nodeid = f"suites/test_create.py::test_a_valid_create_gets_201[{index}]"
+    return TestOutcome(
+        nodeid, ("CREATE-201",), Outcome.FAILED, ("CREATE-201",), "[CREATE-201] POST /items", [violation]
+    )
+
+
+BLOCKED_BY_CREATE = ("READ-200", "REPLACE-200", "UPDATE-200", "DELETE-204", "LIST-ORDER")
+
+
+@pytest.fixture(scope="module")
+def first_run() -> dict[str, Any]:
+    """A first run's report: creates answer 200 (once 202), which blocks five requirements' tests (40 of them),
+    and a list that never holds still blocks CONC-UPDATE's; everything else passes."""
+    catalog = load_catalog()
+    blocked = [*BLOCKED_BY_CREATE, "CONC-UPDATE", "CREATE-201"]
+    outcomes = [
+        TestOutcome(f"suites/test_all.py::test_{rid}", (rid,), Outcome.PASSED)
+        for rid in catalog.ids
+        if rid not in blocked
+    ]
+    outcomes += [create_answering(index) for index in range(4)] + [create_answering(4, status=202)]
+    outcomes += [
+        TestOutcome(
+            f"suites/test_blocked.py::test_{rid}[{index}]",
+            (rid,),
+            Outcome.SKIPPED,
+            message=f"precondition failed (needs CREATE-201): POST /items answered 200, not 201 (item {index})",
+        )
+        for index in range(8)
+        for rid in BLOCKED_BY_CREATE
+    ]
+    outcomes += [
+        TestOutcome(
+            f"suites/test_concurrency.py::test_patches[{tries}]",
+            ("CONC-UPDATE",),
+            Outcome.SKIPPED,
+            message=f"precondition failed: the list did not hold still for {tries} reads of 'run {tries}'",
+        )
+        for tries in (3, 5)
+    ]
+    settings = build_settings({"base_url": "http://target.test", "token": "t", "max_examples": 5})
+    now = time.time()
+    return finish_run(RunEnd(outcomes, RunFacts(), settings, now, now + 1, 0), datetime.date.today()).data
+
+
+def text_of(html: str) -> str:
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
+
+
+def test_the_first_screen_has_one_line_per_failed_requirement_and_what_it_blocks(first_run: dict[str, Any]) -> None:
+    html = render_html(first_run)
+    summary = text_of(html[html.index('id="summary"') : html.index('id="failures"')])
+    expected = (
+        "CREATE-201 MUST 5 tests failed · blocks 5 requirements "
+        "POST /items: expected status 201, received status 200 OK"
+    )
+    assert expected in summary, f"expected {expected!r} in the first screen, received {summary!r}"
+    headlines = [
+        "5 requirements were not judged because CREATE-201 failed: fix that first (40 tests)",
+        "1 requirement was not judged: the list did not hold still for N reads of '…' (2 tests)",
+    ]
+    at = [summary.find(headline) for headline in headlines]
+    assert -1 not in at, f"expected {headlines}, received {summary!r}"
+    assert at == sorted(at), f"expected {headlines} in this order, received {summary!r}"
+
+
+def test_the_cards_show_each_kind_of_failure_once_and_n_more_like_this(first_run: dict[str, Any]) -> None:
+    html = render_html(first_run)
+    card = html[html.index('id="fail-CREATE-201"') : html.index('id="not-run"')]
+    exchanges = re.findall(r"HTTP exchange: POST http://target.test/items → (\d+)", card)
+    assert exchanges == ["200", "202"], f"expected the first failure of each kind in full, received {exchanges}"
+    assert card.count("and 3 more like this") == 1, "the other three 200s, one line each"
+    assert "ran 5 of 5 tests, 5 failed it" in card
+
+
+def test_tests_not_run_are_grouped_by_cause_each_group_collapsible(first_run: dict[str, Any]) -> None:
+    html = render_html(first_run)
+    groups = html[html.index('id="not-run"') :]
+    first = groups[groups.index('<details id="cause-1">') : groups.index('<details id="cause-2">')]
+    assert "because CREATE-201 failed" in first
+    assert first.count("<tr><td><code>suites/test_blocked.py::") == 40, "every blocked test, inside its group"
+    for rid in BLOCKED_BY_CREATE:
+        assert f'<a href="#req-{rid}"><code>{rid}</code></a>' in first, rid
+    assert "suites/test_concurrency.py::test_patches[3]" in groups[groups.index('<details id="cause-2">') :]
+    row = html[html.index('<tr id="req-UPDATE-200">') :]
+    assert "none of its 8 tests ran" in row[: row.index("</tr>")]
+
+
+def test_the_markdown_and_the_console_lead_with_what_blocks_the_most(first_run: dict[str, Any]) -> None:
+    markdown = run_markdown(first_run)
+    assert (
+        "| `CREATE-201` | MUST | ran 5 of 5 tests, 5 failed it; **blocks 5 requirements** | POST /items: expected"
+        in markdown
+    )
+    line = (
+        "- 5 requirements were not judged because CREATE-201 failed: fix that first (40 tests): "
+        "LIST-ORDER, READ-200, REPLACE-200, UPDATE-200, DELETE-204"
+    )
+    assert line in markdown.splitlines(), markdown
+
+    class Terminal:
+        def __init__(self) -> None:
+            self.lines: list[str] = []
+
+        def write_line(self, line: str, **markup: bool) -> None:
+            self.lines.append(line)
+
+    terminal = Terminal()
+    print_causes(terminal, first_run)
+    assert terminal.lines[0] == (
+        "not judged: 5 requirements were not judged because CREATE-201 failed: fix that first (40 tests)"
+    ), terminal.lines
+
+
+def test_the_console_prints_a_few_short_lines_per_failure_and_says_what_it_cut() -> None:
+    """A 1 MiB body's curl line and a long multi-line received text, in a test with five violations."""
+    body = "x" * (1 << 20)
+    violation = {
+        "requirements": ["VALID-422"],
+        "summary": "POST /items with a 1 MiB name",
+        "expected": "status 422",
+        "received": "status 500\n" + "trace line\n" * 50,
+        "notes": ["one", "two", "three"],
+        "exchange": exchange("POST", "/items", 500, curl_body=body),
+    }
+    text = failure_text([violation] * 5, "the whole message")
+    lines = text.splitlines()
+    assert max(map(len, lines)) <= 4000, f"received a line of {max(map(len, lines))} characters"
+    assert all(len(line) <= LINE_LIMIT + 80 for line in lines)
+    assert len(lines) <= 18, f"expected at most 2 violations of 8 lines, received {len(lines)}:\n{text}"
+    assert lines[:3] == [
+        "[VALID-422] POST /items with a 1 MiB name",
+        "  expected: status 422",
+        "  received: status 500 [and 50 more lines]",
+    ], lines[:3]
+    curl = next(line for line in lines if line.startswith("  reproduce: curl"))
+    cut = len("curl -i -X POST http://target.test/items --data-binary ''") + len(body) - LINE_LIMIT
+    assert curl.endswith(f"… [{cut:,} more characters cut: the reports have them]"), curl[-120:]
+    assert lines[-1] == "… and 3 more violations: the whole is in conformance.json and conformance.html", lines[-1]
+
+
+def test_a_generated_invalid_case_answered_405_is_not_called_accepted() -> None:
+    """Schemathesis titles every unexpected status of an invalid request "accepted"; the card says what came."""
+    refused = AcceptedNegativeData(operation="PATCH /items/{id}", message="m", status_code=405, expected_statuses=[])
+    assert failure_title(refused, httpx.Response(405)) == "Schema-violating request answered 405"
+    accepted = AcceptedNegativeData(operation="POST /items", message="m", status_code=201, expected_statuses=[])
+    assert failure_title(accepted, httpx.Response(201)) == "Schema-violating request accepted"

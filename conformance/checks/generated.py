@@ -38,6 +38,7 @@ from schemathesis.specs.openapi.checks import is_unexpected_http_status_case
 import contracts
 from conformance.checks.items import Items
 from conformance.checks.leeway import check_to_skip
+from conformance.checks.verify import WITH_THE_ITEM
 from conformance.checks.violations import ContractViolation, Violation
 from conformance.contract.openapi import load_contract
 from conformance.target.client import ApiClient
@@ -242,7 +243,10 @@ def _requirements_for(failure: Failure, case: Case, response: httpx.Response) ->
     if isinstance(failure, JsonSchemaError | DiscriminatorMismatch):
         if 400 <= status < 500:
             return ("GEN-DOCUMENTED", "ERR-BODY")
-        return ("GEN-DOCUMENTED", "LIST-200" if operation == "LIST-200" else "ITEM-SHAPE")
+        if operation == "LIST-200":
+            return ("GEN-DOCUMENTED", "LIST-200")
+        # A success whose body is not an Item breaks the operation's requirement too, where it names the Item.
+        return ("GEN-DOCUMENTED", "ITEM-SHAPE", *([operation] if operation in WITH_THE_ITEM else []))
     if isinstance(failure, RESPONSE_FORMAT_FAILURES):
         return ("GEN-DOCUMENTED", "ERR-BODY" if 400 <= status < 500 else "GEN-JSON")
     if isinstance(failure, RejectedPositiveData):
@@ -295,6 +299,13 @@ def _rejected_positive_data(case: Case, response: httpx.Response) -> Violation |
     )
 
 
+def failure_title(failure: Failure, response: httpx.Response) -> str:
+    """Schemathesis titles any status it did not expect of an invalid request "accepted": a 405 was not."""
+    if isinstance(failure, AcceptedNegativeData) and not 200 <= response.status_code < 300:
+        return f"Schema-violating request answered {response.status_code}"
+    return failure.title
+
+
 def validate(case: Case, response: httpx.Response, checks: tuple[str, ...] = RESPONSE_CHECKS, **kwargs: Any) -> None:
     """Runs the named Schemathesis checks; failures become a ContractViolation naming requirements."""
     from schemathesis import checks as st_checks
@@ -309,7 +320,8 @@ def validate(case: Case, response: httpx.Response, checks: tuple[str, ...] = RES
         violations = [
             Violation(
                 requirements=_requirements_for(failure, case, response),
-                summary=f"{failure.title} ({case.method.upper()} {case.operation.path}, Schemathesis)",
+                summary=f"{failure_title(failure, response)} ({case.method.upper()} {case.operation.path}, "
+                "Schemathesis)",
                 expected=first_line(failure.message) or failure.title,
                 received=f"status {response.status_code}",
                 exchange=exchange,

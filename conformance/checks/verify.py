@@ -26,6 +26,10 @@ from conformance.target.paths import item_path
 Requirement = str | Collection[str]
 """One requirement ID, or several that one check judges at once."""
 
+WITH_THE_ITEM = frozenset({"CREATE-201", "READ-200", "REPLACE-200", "UPDATE-200", "UPDATE-EMPTY"})
+"""Requirements whose statement makes the Item the body ("201 with the created Item as the body"): a body
+that is not an Item breaks them as well as ITEM-SHAPE, so they never read passed while it is so."""
+
 _BEARER_CHALLENGE = re.compile(r"(?:^|,)\s*bearer(?:\s|,|$)", re.IGNORECASE)
 
 
@@ -61,7 +65,7 @@ def fail(
 
 
 def _verify_no_problems(
-    problems: list[str], requirement: str, expected: str, response: httpx.Response, summary: str | None
+    problems: list[str], requirement: Requirement, expected: str, response: httpx.Response, summary: str | None
 ) -> None:
     """The shared end of the checks that list every problem they find: any problem fails `requirement`."""
     if problems:
@@ -131,11 +135,14 @@ def verify_json_success(response: httpx.Response, summary: str | None = None) ->
     return _parse_json(response, "GEN-JSON", summary)
 
 
-def verify_item(response: httpx.Response, item: object, summary: str | None = None) -> dict[str, Any]:
-    """ITEM-SHAPE: exactly the four members, with their types and bounds."""
+def verify_item(
+    response: httpx.Response, item: object, summary: str | None = None, *, requirement: Requirement = "ITEM-SHAPE"
+) -> dict[str, Any]:
+    """ITEM-SHAPE: exactly the four members, with their types and bounds (`requirement`: with those that
+    name the Item as the body of this response)."""
     _verify_no_problems(
         item_shape_problems(item),
-        "ITEM-SHAPE",
+        requirement,
         "an Item: id, name, price, description within their bounds",
         response,
         summary,
@@ -152,10 +159,13 @@ def verify_item_response(
     members: Mapping[str, Any] | None = None,
     requirement: Requirement | None = None,
 ) -> dict[str, Any]:
-    """The usual success path: the status, a JSON body (GEN-JSON) and an Item in it (ITEM-SHAPE); then, if
-    given, the `members` it must hold."""
+    """The usual success path: the status, a JSON body (GEN-JSON) and an Item in it (ITEM-SHAPE, and the
+    requirement judged where it says the body is the Item); then, if given, the `members` it must hold."""
+    requirement = judged(requirement)
     verify_status(response, status, summary, requirement=requirement)
-    item = verify_item(response, verify_json_success(response, summary), summary)
+    named = {requirement} if isinstance(requirement, str) else set(requirement)
+    shape = ["ITEM-SHAPE", *sorted(named & WITH_THE_ITEM)]
+    item = verify_item(response, verify_json_success(response, summary), summary, requirement=shape)
     if members is not None:
         verify_members(response, item, members, summary, requirement=requirement)
     return item

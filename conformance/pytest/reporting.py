@@ -11,6 +11,7 @@ from conformance.contract.catalog import Level, load_catalog
 from conformance.pytest.collection import requirement_ids, test_id
 from conformance.pytest.failures import failure_detail
 from conformance.pytest.settings import RunSettings
+from conformance.reports.console import LINE_LIMIT, cut, failure_text
 from conformance.target.errors import NotRun, TargetDown
 from conformance.target.redaction import Redactor
 from conformance.verdict.outcomes import Outcome, TestOutcome
@@ -64,9 +65,13 @@ def judge_report(
         # Plain JSON data travels from xdist workers to the controller with the report (execnet carries no objects).
         report.conformance = outcome.to_json(evidence=True)  # type: ignore[attr-defined]
         if outcome.outcome is Outcome.FAILED:
-            # The target's fault: the evidence says it all, a traceback of the suite would only hide it.
-            report.longrepr = outcome.message
+            # The target's fault: the evidence says it all, a traceback of the suite would only hide it. Cut for
+            # the terminal (and JUnit): the reports keep the whole of it.
+            report.longrepr = failure_text(outcome.violations, outcome.message)
             _mark_expected(settings, item, report, list(outcome.failed_requirements))
+        elif max(map(len, (lines := str(report.longrepr).splitlines())), default=0) > LINE_LIMIT:
+            # The suite's own error, quoting a long body, say: its traceback stays, its long lines are cut.
+            report.longrepr = "\n".join(map(cut, lines))
     return str(error) if isinstance(error, TargetDown) else None
 
 
@@ -86,7 +91,8 @@ def test_outcome(report: pytest.TestReport, redactor: Redactor) -> TestOutcome |
     if report.skipped:
         # In set-up or while running (a precondition the target did not meet): the reason is the evidence.
         reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else str(report.longrepr or "")
-        return TestOutcome(report.nodeid, requirements, Outcome.SKIPPED, message=str(reason))
+        # pytest's "Skipped: " prefix dropped, so that a blocked test's reason starts with what it needed.
+        return TestOutcome(report.nodeid, requirements, Outcome.SKIPPED, message=str(reason).removeprefix("Skipped: "))
     if report.when == "call":
         return TestOutcome(report.nodeid, requirements, Outcome(report.outcome), duration=report.duration)
     return None

@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from conformance.reports.causes import not_run_causes
 from conformance.verdict.gate import Gate
 from conformance.verdict.judging import Judgement, Status, Verdict
 
@@ -21,6 +22,62 @@ VERDICT_TITLES = {
 
 TESTS_NAMED = 3
 """Failing tests named per regression on the console; the reports have them all."""
+LINE_LIMIT = 1000
+"""Characters of one console line: a longer one (the curl line of a 1 MiB body) is cut, saying how much was
+cut; conformance.json and conformance.html keep it whole."""
+VIOLATIONS_PRINTED = 2
+"""Violations of one failed test printed on the console (a generated case can have several)."""
+TEXT_LINES = 6
+"""Lines printed of a failure that is not a violation (a request that got no response)."""
+CAUSES_PRINTED = 3
+"""Causes of tests not run printed on the console, those that block the most first; the reports have all."""
+SEE_REPORTS = "the whole is in conformance.json and conformance.html"
+
+
+def cut(text: str, limit: int = LINE_LIMIT) -> str:
+    """One console line: `text` up to `limit` characters, with a marker saying how much was cut."""
+    line, *more = text.splitlines() or [""]
+    if len(line) > limit:
+        line = f"{line[:limit]}… [{len(line) - limit:,} more characters cut: the reports have them]"
+    return f"{line} [and {len(more)} more lines]" if more else line
+
+
+def _exchange_lines(exchange: dict[str, Any]) -> list[str]:
+    response = exchange.get("response")
+    if response is None:
+        answer = f"{exchange['method']} {exchange['url']}: no response"
+    else:
+        shown = response["body"].replace("\r", "\\r").replace("\n", "\\n")
+        body = f": {shown}" if response["body_size"] else ", empty body"
+        answer = f"{exchange['status']} {exchange['reason']}".rstrip() + f" ({response['body_size']} bytes){body}"
+    return [f"  < {cut(answer)}", f"  reproduce: {cut(exchange['curl'])}"]
+
+
+def _violation_text(violation: dict[str, Any]) -> list[str]:
+    if not violation["expected"]:
+        # An assertion that is not a violation (no response, say): its own words, first lines only.
+        text = violation["received"].splitlines() or [violation["summary"]]
+        lines = [cut(line) for line in text[:TEXT_LINES]]
+        if len(text) > TEXT_LINES:
+            lines.append(f"… [{len(text) - TEXT_LINES} more lines cut: {SEE_REPORTS}]")
+    else:
+        lines = [
+            cut(f"[{', '.join(violation['requirements'])}] {violation['summary']}"),
+            f"  expected: {cut(violation['expected'])}",
+            f"  received: {cut(violation['received'])}",
+            *(f"  note: {cut(note)}" for note in violation["notes"][:2]),
+        ]
+    return lines + (_exchange_lines(violation["exchange"]) if violation.get("exchange") else [])
+
+
+def failure_text(violations: list[dict[str, Any]], message: str) -> str:
+    """A failed test as the console prints it: a few lines per violation, none over LINE_LIMIT characters."""
+    if not violations:
+        return "\n".join(_violation_text({"expected": "", "received": message, "summary": message}))
+    lines = [line for violation in violations[:VIOLATIONS_PRINTED] for line in [*_violation_text(violation), ""]]
+    if len(violations) > VIOLATIONS_PRINTED:
+        lines.append(f"… and {len(violations) - VIOLATIONS_PRINTED} more violations: {SEE_REPORTS}")
+    return "\n".join(lines).rstrip("\n")
 
 
 def _print_gate(terminal: Any, gate: Gate) -> None:
@@ -79,6 +136,16 @@ def print_findings(terminal: Any, judgement: Judgement, gate: Gate, leftovers: l
         terminal.write_line(f"items left on the server (could not delete): {leftovers}", yellow=True)
 
 
+def print_causes(terminal: Any, data: dict[str, Any]) -> None:
+    """Why requirements were not judged, the causes that block the most first: what to fix first."""
+    causes = not_run_causes(data)
+    for cause in causes[:CAUSES_PRINTED]:
+        tests = f"{len(cause.tests)} test{'s' if len(cause.tests) != 1 else ''}"
+        terminal.write_line(cut(f"not judged: {cause.headline} ({tests})"), yellow=True)
+    if len(causes) > CAUSES_PRINTED:
+        terminal.write_line(f"… and {len(causes) - CAUSES_PRINTED} more causes of tests not run: see conformance.html")
+
+
 def print_summary(terminal: Any, judgement: Judgement, gate: Gate, data: dict[str, Any], folder: Path) -> None:
     """From the run's conformance.json data: its manifest has the target, the level, the shard and TLS."""
     manifest = data["manifest"]
@@ -106,4 +173,5 @@ def print_summary(terminal: Any, judgement: Judgement, gate: Gate, data: dict[st
         parts = ", ".join(f"{counts[status]} {status.value}" for status in Status if counts[status])
         terminal.write_line(f"  {name:<{width}}  {parts}")
     print_findings(terminal, judgement, gate, data["leftovers"])
+    print_causes(terminal, data)
     terminal.write_line(f"reports: {folder.resolve()}")

@@ -91,13 +91,19 @@ def evidence_line(evidence: dict[str, Any] | None) -> str:
     return evidence["summary"]
 
 
-def failures_by_gate(data: dict[str, Any]) -> tuple[list[dict[str, Any]], set[str], dict[str, dict[str, Any]]]:
+def failures_by_gate(
+    data: dict[str, Any], blocks: dict[str, int] | None = None
+) -> tuple[list[dict[str, Any]], set[str], dict[str, dict[str, Any]]]:
     """A report's failed requirements in the order a reader needs them: regressions (they fail the gate),
-    then MUST failures (they decide the verdict), expected ones last; with the regression IDs and the
-    gate's expected entries by ID. Reports written before the gate existed have no regressions."""
+    then those that keep most other requirements from being judged (`blocks`: how many, by ID), then MUST
+    failures (they decide the verdict), expected ones last; with the regression IDs and the gate's expected
+    entries by ID. Reports written before the gate existed have no regressions."""
+    blocks = blocks or {}
     gate = data.get("gate") or {}
     regressions = {row["id"] for row in gate.get("unexpected_failures", [])} if gate.get("expectations") else set()
     expected = {row["id"]: row for row in gate.get("expected", [])}
     failed = [requirement for requirement in data["requirements"] if Status(requirement["status"]) is Status.FAILED]
-    failed.sort(key=lambda r: (r["id"] not in regressions, r["id"] in expected, r["level"] != "MUST"))
+    failed.sort(
+        key=lambda r: (r["id"] not in regressions, r["id"] in expected, -blocks.get(r["id"], 0), r["level"] != "MUST")
+    )
     return failed, regressions, expected

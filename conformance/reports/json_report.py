@@ -92,7 +92,9 @@ def report_dict(
                 "section": result.requirement.section.key,
                 "statement": result.requirement.statement,
                 "status": result.status.value,
+                "note": result.note,
                 "tests": result.tests,
+                "ran": result.ran,
                 "failures": result.failures,
             }
             for result in judgement.requirements

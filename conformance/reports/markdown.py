@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from conformance.reports.causes import blocked_counts, not_run_causes
 from conformance.reports.compare import Comparison
 from conformance.reports.console import VERDICT_TITLES
 from conformance.reports.files import evidence_line, failures_by_gate, first_evidence
@@ -17,17 +18,23 @@ from conformance.templating import markdown_templates
 STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 ROWS_SHOWN = 50
 """Rows of one Markdown table: GitHub caps a job summary at 1 MiB, and a comment is read, not searched."""
+CAUSES_SHOWN = 10
+"""Causes of tests not run listed, those that block the most first."""
 ICONS = {0: "✅", 1: "❌", 2: "⚠️"}
 
 
 def run_markdown(data: dict[str, Any]) -> str:
-    failed, regressions, expected = failures_by_gate(data)
+    causes = not_run_causes(data)
+    blocks = blocked_counts(causes)
+    failed, regressions, expected = failures_by_gate(data, blocks)
     rows = [
         {
             "id": requirement["id"],
             "level": requirement["level"],
             "regression": requirement["id"] in regressions,
             "expected": expected.get(requirement["id"]),
+            "note": requirement.get("note", ""),
+            "blocks": blocks.get(requirement["id"], 0),
             "evidence": evidence_line(first_evidence(requirement)),
         }
         for requirement in failed
@@ -43,6 +50,8 @@ def run_markdown(data: dict[str, Any]) -> str:
         rows=rows[:ROWS_SHOWN],
         more=max(0, len(rows) - ROWS_SHOWN),
         counts=counts,
+        causes=causes[:CAUSES_SHOWN],
+        more_causes=max(0, len(causes) - CAUSES_SHOWN),
     )
 
 

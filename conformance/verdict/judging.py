@@ -36,6 +36,11 @@ class RequirementResult:
     status: Status
     tests: list[str]
     failures: list[dict[str, Any]]
+    ran: int = 0
+    """Of `tests`, those that judged it: passed, or failed it. A test that failed another requirement first
+    (its set-up, say), was skipped or errored did not."""
+    note: str = ""
+    """The status in words: how many of its tests ran, and why that is not a pass where it is not."""
 
 
 @dataclass
@@ -74,6 +79,45 @@ def _failure(requirement_id: str, outcome: TestOutcome, full: bool) -> dict[str,
     return failure
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _none_ran(count: int, noun: str) -> str:
+    return f"its {noun} did not run" if count == 1 else f"none of its {count} {noun}s ran"
+
+
+def _judge_one(
+    requirement_id: str, citing: list[TestOutcome], failing: list[TestOutcome], elsewhere: frozenset[str]
+) -> tuple[Status, int, str]:
+    """A requirement's status from the tests that cite or failed it (`failing`: those that failed it), how many
+    of them judged it, and why.
+
+    Passed needs a test of its own that passed: a hand-written test citing it, or, for a requirement only
+    generated tests cite, a generated one. A generated case judges what the contract's document says of a
+    response; where a requirement has its own scenario and none of it ran, that says nothing of it."""
+    passing = [outcome for outcome in citing if outcome.outcome is Outcome.PASSED]
+    hand_written = [outcome for outcome in citing if not outcome.generated]
+    ran, total = len(failing) + len(passing), len(citing)
+    tally = f"ran {ran} of {_plural(total, 'test')}"
+    if failing:
+        return Status.FAILED, ran, f"{tally}, {len(failing)} failed it"
+    if requirement_id in elsewhere:
+        return Status.NOT_RUN, ran, f"{tally} here; tests in other shards check it too"
+    if any(not outcome.generated for outcome in passing) or (passing and not hand_written):
+        return Status.PASSED, ran, tally
+    if passing:
+        generated = _plural(len(passing), "generated test")
+        return (
+            Status.NOT_RUN,
+            ran,
+            f"{_none_ran(len(hand_written), 'hand-written test')}; {generated} passed, which cannot pass it alone",
+        )
+    if citing:
+        return Status.NOT_RUN, 0, _none_ran(total, "test")
+    return Status.NOT_EXERCISED, 0, "no test of this run checks it"
+
+
 def requirement_results(
     catalog: Catalog, outcomes: list[TestOutcome], elsewhere: frozenset[str] = frozenset()
 ) -> list[RequirementResult]:
@@ -90,17 +134,9 @@ def requirement_results(
         failures = [
             _failure(requirement.id, outcome, full=index < EVIDENCE_IN_FULL) for index, outcome in enumerate(failing)
         ]
-        if failures:
-            status = Status.FAILED
-        elif requirement.id in elsewhere:
-            status = Status.NOT_RUN
-        elif any(outcome.outcome is Outcome.PASSED for outcome in citing):
-            status = Status.PASSED
-        elif citing:
-            status = Status.NOT_RUN
-        else:
-            status = Status.NOT_EXERCISED
-        results.append(RequirementResult(requirement, status, [outcome.nodeid for outcome in citing], failures))
+        status, ran, note = _judge_one(requirement.id, citing, failing, elsewhere)
+        tests = [outcome.nodeid for outcome in citing]
+        results.append(RequirementResult(requirement, status, tests, failures, ran, note))
     return results
 
 
@@ -185,11 +221,14 @@ def judge_run(
     scope: set[str] | None = None
     if read_only:
         # Only what reads can show is in scope; the rest is reported as not run, and nothing claims more.
+        # A generated read shows nothing of a requirement that has hand-written tests (see _judge_one).
+        own = {rid for outcome in outcomes if not outcome.generated for rid in outcome.requirements}
         scope = {
             rid
             for outcome in outcomes
             if outcome.outcome is not Outcome.SKIPPED
             for rid in (*outcome.requirements, *outcome.failed_requirements)
+            if not (outcome.generated and rid in own and rid not in outcome.failed_requirements)
         }
     elif (cited := {rid for outcome in outcomes for rid in outcome.requirements}) != set(catalog.ids):
         # A selection of the suites (-k, node ids, --quick, a mutation tester's pick) judges what its tests

@@ -8,6 +8,15 @@ from typing import Any
 
 from conformance.text import first_line
 
+GENERATED_MODULES = frozenset({"test_properties.py", "test_stateful.py"})
+"""The suites' modules of generated (Schemathesis) tests: they send cases the contract's document allows and
+judge every response by it, not a requirement's own scenario."""
+
+
+def is_generated(nodeid: str) -> bool:
+    """A generated test: it cannot make a requirement passed that has hand-written tests of its own."""
+    return nodeid.split("::", 1)[0].rsplit("/", 1)[-1] in GENERATED_MODULES
+
 
 class Outcome(StrEnum):
     PASSED = "passed"
@@ -27,6 +36,10 @@ class TestOutcome:
     message: str = ""
     violations: list[dict[str, Any]] = field(default_factory=list)
     duration: float = 0.0
+
+    @property
+    def generated(self) -> bool:
+        return is_generated(self.nodeid)
 
     def to_json(self, evidence: bool) -> dict[str, Any]:
         """A test row of conformance.json; with `evidence` (a shard's report, the xdist wire) a test that did

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from conformance.pytest.settings import SettingsError, expectations_option
-from conformance.reports.console import PlainTerminal, print_findings, print_verdict
+from conformance.reports.console import PlainTerminal, print_causes, print_findings, print_verdict
 from conformance.reports.merge import MergeError, merge, read_shards, write_merged
 from conformance.verdict.judging import ExitCode
 
@@ -46,5 +46,6 @@ def execute(args: argparse.Namespace) -> int:
     terminal = PlainTerminal()
     print_verdict(terminal, run.judgement, run.gate)
     print_findings(terminal, run.judgement, run.gate, run.data["leftovers"])
+    print_causes(terminal, run.data)
     print(f"reports: {report_dir.resolve()}")
     return int(run.gate.exit_code)
