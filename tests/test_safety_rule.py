@@ -302,3 +302,21 @@ def test_an_item_a_put_brings_back_after_its_delete_is_cleaned_up() -> None:
     items.api.put("/items/1", body=items.body())
     assert clean_up(items, OURS) == []
     assert server.items == {}
+
+
+def test_whatever_a_write_was_meant_for_an_item_the_server_says_it_made_is_recorded() -> None:
+    """A server that maps `POST /items/{id}` to a create (GEN-405 sends it) made an item of the run's."""
+    made = {"id": "x-9", "name": "n", "price": 1, "description": None}
+    transport = httpx.MockTransport(
+        lambda request: (
+            answer(201, made, {"Location": "http://faulty.test/api/items/x-9"})
+            if request.method == "POST"
+            else httpx.Response(204)
+        )
+    )
+    http = httpx.Client(base_url="http://faulty.test/api", transport=transport)
+    api = ApiClient(http, token="tok-1234", ledger=Ledger(), redactor=Redactor())
+    api.post("/items", raw=b"[]")
+    api.post("/items/x-9", body={"name": "n", "price": 1})
+    assert api.ledger.alive() == ["x-9"]
+    assert api.ledger.created_count == 1
