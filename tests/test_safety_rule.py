@@ -5,6 +5,9 @@ and what the run left is measured against the list at its start."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -320,3 +323,33 @@ def test_whatever_a_write_was_meant_for_an_item_the_server_says_it_made_is_recor
     api.post("/items/x-9", body={"name": "n", "price": 1})
     assert api.ledger.alive() == ["x-9"]
     assert api.ledger.created_count == 1
+
+
+OPEN_INPUT_TESTS = """
+import pytest
+from conformance.target.paths import item_path
+
+made = {}
+
+@pytest.mark.requirement("CREATE-201")
+def test_fills_an_item_with_open_input(api, items):
+    made["id"] = items.create()["id"]
+    api.ledger.mark_open_input([str(made["id"])])  # as the client does after a 2xx write holding 1e400
+
+@pytest.mark.requirement("CREATE-201")
+def test_the_next_test_finds_it_gone(api):
+    assert api.get(item_path(made["id"])).status_code == 404
+"""
+
+
+def test_the_suite_deletes_an_item_holding_open_input_right_after_its_test(tmp_path: Path) -> None:
+    (tmp_path / "test_open_input.py").write_text(OPEN_INPUT_TESTS, encoding="utf-8")
+    plugin = ["-p", "no:cacheprovider", "-p", "conformance.pytest.plugin"]
+    completed = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", *plugin, "test_open_input.py", "--report-dir", str(tmp_path / "r")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "2 passed" in completed.stdout, completed.stdout[-2000:]

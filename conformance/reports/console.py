@@ -106,4 +106,12 @@ def print_summary(terminal: Any, judgement: Judgement, gate: Gate, data: dict[st
         parts = ", ".join(f"{counts[status]} {status.value}" for status in Status if counts[status])
         terminal.write_line(f"  {name:<{width}}  {parts}")
     print_findings(terminal, judgement, gate, data["leftovers"])
+    if because := manifest.get("leftovers_unknown_because"):
+        terminal.write_line(f"items left on the server: not known in full ({'; '.join(because)})", yellow=True)
+    if changed := manifest.get("others_changed"):
+        terminal.write_line(
+            f"WARNING: {len(changed)} items found at the start were changed or gone at the end (the suite never"
+            f" writes to them: the server, or another client meanwhile): {changed[:10]}",
+            red=True,
+        )
     terminal.write_line(f"reports: {folder.resolve()}")
