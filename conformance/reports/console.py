@@ -69,6 +69,10 @@ def print_verdict(terminal: Any, judgement: Judgement, gate: Gate) -> None:
         terminal.write_line(f"verdict: {title} — {judgement.reason}", bold=True)
 
 
+SHOWN_IDS = 20
+"""Ids the console shows of a list of them (leftovers, changed items); the reports have every one."""
+
+
 def print_findings(terminal: Any, judgement: Judgement, gate: Gate, leftovers: list[int | str]) -> None:
     """What failed, what the expectations file says of it, and what the run could not delete."""
     if failed := judgement.failed():
@@ -76,7 +80,9 @@ def print_findings(terminal: Any, judgement: Judgement, gate: Gate, leftovers: l
     _print_expectations(terminal, gate)
     if leftovers:
         # In the report's order (integers, then string ids): ids of both kinds do not sort together.
-        terminal.write_line(f"items left on the server (could not delete): {leftovers}", yellow=True)
+        hidden = len(leftovers) - SHOWN_IDS
+        more = f" and {hidden} more (conformance.json lists them all)" if hidden > 0 else ""
+        terminal.write_line(f"items left on the server (could not delete): {leftovers[:SHOWN_IDS]}{more}", yellow=True)
 
 
 def print_summary(terminal: Any, judgement: Judgement, gate: Gate, data: dict[str, Any], folder: Path) -> None:
@@ -111,7 +117,7 @@ def print_summary(terminal: Any, judgement: Judgement, gate: Gate, data: dict[st
     if changed := manifest.get("others_changed"):
         terminal.write_line(
             f"WARNING: {len(changed)} items found at the start were changed or gone at the end (the suite never"
-            f" writes to them: the server, or another client meanwhile): {changed[:10]}",
+            f" writes to them: the server, or another client meanwhile): {changed[:SHOWN_IDS]}",
             red=True,
         )
     terminal.write_line(f"reports: {folder.resolve()}")
