@@ -5,6 +5,9 @@ and what the run left is measured against the list at its start."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -302,3 +305,51 @@ def test_an_item_a_put_brings_back_after_its_delete_is_cleaned_up() -> None:
     items.api.put("/items/1", body=items.body())
     assert clean_up(items, OURS) == []
     assert server.items == {}
+
+
+def test_whatever_a_write_was_meant_for_an_item_the_server_says_it_made_is_recorded() -> None:
+    """A server that maps `POST /items/{id}` to a create (GEN-405 sends it) made an item of the run's."""
+    made = {"id": "x-9", "name": "n", "price": 1, "description": None}
+    transport = httpx.MockTransport(
+        lambda request: (
+            answer(201, made, {"Location": "http://faulty.test/api/items/x-9"})
+            if request.method == "POST"
+            else httpx.Response(204)
+        )
+    )
+    http = httpx.Client(base_url="http://faulty.test/api", transport=transport)
+    api = ApiClient(http, token="tok-1234", ledger=Ledger(), redactor=Redactor())
+    api.post("/items", raw=b"[]")
+    api.post("/items/x-9", body={"name": "n", "price": 1})
+    assert api.ledger.alive() == ["x-9"]
+    assert api.ledger.created_count == 1
+
+
+OPEN_INPUT_TESTS = """
+import pytest
+from conformance.target.paths import item_path
+
+made = {}
+
+@pytest.mark.requirement("CREATE-201")
+def test_fills_an_item_with_open_input(api, items):
+    made["id"] = items.create()["id"]
+    api.ledger.mark_open_input([str(made["id"])])  # as the client does after a 2xx write holding 1e400
+
+@pytest.mark.requirement("CREATE-201")
+def test_the_next_test_finds_it_gone(api):
+    assert api.get(item_path(made["id"])).status_code == 404
+"""
+
+
+def test_the_suite_deletes_an_item_holding_open_input_right_after_its_test(tmp_path: Path) -> None:
+    (tmp_path / "test_open_input.py").write_text(OPEN_INPUT_TESTS, encoding="utf-8")
+    plugin = ["-p", "no:cacheprovider", "-p", "conformance.pytest.plugin"]
+    completed = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", *plugin, "test_open_input.py", "--report-dir", str(tmp_path / "r")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "2 passed" in completed.stdout, completed.stdout[-2000:]

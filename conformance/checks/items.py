@@ -190,7 +190,7 @@ class Items:
     def own_collection(self, method: str) -> CollectionPermit:
         """Leave to send `method` to the collection: the whole list, read now, holds only this run's items
         (a server that wrongly implements the method could harm nothing else). Otherwise the test is not run."""
-        entries = self.whole_list()
+        entries = self.whole_list() if self.total() <= WHOLE_LIST_PAGES * PAGE_MAX else None
         if entries is None:
             raise blocked(
                 f"the collection holds over {WHOLE_LIST_PAGES * PAGE_MAX} items, too many to show that all are this"
@@ -222,8 +222,8 @@ class Items:
 
     def _unlisted(self, keys: Collection[str]) -> bool:
         """Whether the list holds none of `keys`: by their text in the whole list when it is short, else by
-        id order (integer ids only) above its newest or below its oldest items, or by bisection."""
-        entries = self.whole_list()
+        id order (integer ids only): above its newest items, or not found by bisection."""
+        entries = self.whole_list() if self.total() <= WHOLE_LIST_PAGES * PAGE_MAX else None
         if entries is not None:
             return not set(keys) & {id_key(entry.get("id")) for entry in entries if isinstance(entry, dict)}
         newest = self.tail()

@@ -90,7 +90,6 @@ def manifest(end: RunEnd, aborted: str | None) -> dict[str, Any]:
         "started": datetime.datetime.fromtimestamp(end.started, datetime.UTC).isoformat(timespec="seconds"),
         "duration_s": round(end.finished - end.started, 3),
         "requests": facts.requests,
-        "items_created": facts.created,
         # Names only: the values are secrets.
         "headers": [name for name, _ in settings.target.headers],
         "tls": {

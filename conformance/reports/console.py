@@ -126,6 +126,10 @@ def print_verdict(terminal: Any, judgement: Judgement, gate: Gate) -> None:
         terminal.write_line(f"verdict: {title} — {judgement.reason}", bold=True)
 
 
+SHOWN_IDS = 20
+"""Ids the console shows of a list of them (leftovers, changed items); the reports have every one."""
+
+
 def print_findings(terminal: Any, judgement: Judgement, gate: Gate, leftovers: list[int | str]) -> None:
     """What failed, what the expectations file says of it, and what the run could not delete."""
     if failed := judgement.failed():
@@ -133,7 +137,9 @@ def print_findings(terminal: Any, judgement: Judgement, gate: Gate, leftovers: l
     _print_expectations(terminal, gate)
     if leftovers:
         # In the report's order (integers, then string ids): ids of both kinds do not sort together.
-        terminal.write_line(f"items left on the server (could not delete): {leftovers}", yellow=True)
+        hidden = len(leftovers) - SHOWN_IDS
+        more = f" and {hidden} more (conformance.json lists them all)" if hidden > 0 else ""
+        terminal.write_line(f"items left on the server (could not delete): {leftovers[:SHOWN_IDS]}{more}", yellow=True)
 
 
 def print_causes(terminal: Any, data: dict[str, Any]) -> None:
@@ -173,5 +179,13 @@ def print_summary(terminal: Any, judgement: Judgement, gate: Gate, data: dict[st
         parts = ", ".join(f"{counts[status]} {status.value}" for status in Status if counts[status])
         terminal.write_line(f"  {name:<{width}}  {parts}")
     print_findings(terminal, judgement, gate, data["leftovers"])
+    if because := manifest.get("leftovers_unknown_because"):
+        terminal.write_line(f"items left on the server: not known in full ({'; '.join(because)})", yellow=True)
+    if changed := manifest.get("others_changed"):
+        terminal.write_line(
+            f"WARNING: {len(changed)} items found at the start were changed or gone at the end (the suite never"
+            f" writes to them: the server, or another client meanwhile): {changed[:SHOWN_IDS]}",
+            red=True,
+        )
     print_causes(terminal, data)
     terminal.write_line(f"reports: {folder.resolve()}")

@@ -167,7 +167,6 @@ def _manifest(parts: list[ShardReport], facts: RunFacts) -> dict[str, Any]:
         "started": min(manifest["started"] for manifest in manifests),
         "duration_s": round(sum(manifest["duration_s"] for manifest in manifests), 3),
         "requests": facts.requests,
-        "items_created": facts.created,
         "workers": sum(manifest.get("workers") or 1 for manifest in manifests),
         "merged": {
             "shards": len(parts),

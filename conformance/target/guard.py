@@ -101,20 +101,18 @@ def record(ledger: Ledger, method: str, path: str, response: httpx.Response, ope
         return
     if method not in WRITE_METHODS or not response.is_success:
         return
-    if method == "DELETE" and on_item:
-        ledger.deleted(keys)
+    if method == "DELETE":
+        if on_item:
+            ledger.deleted(keys)
         return
-    if is_collection(path) and method == "POST":
-        created = _created_id(response)
-        if created is not None:
-            ledger.created(created, open_input=open_input is not None)
-        return
-    if on_item and segments and method in {"PUT", "PATCH"}:
-        if not any(ledger.is_alive(key) for key in keys):
-            # A 2xx write to an absent or deleted id means the server upserted: that item is ours to clean up.
-            ledger.created(_created_id(response) or id_value(segments[0]))
-        if open_input is not None:
-            ledger.mark_open_input(keys | _body_keys(response))
+    made = _created_id(response)
+    if made is None and on_item and segments and not any(ledger.is_alive(key) for key in keys):
+        made = id_value(segments[0])  # a 2xx write to an absent or deleted id: the server upserted
+    if made is not None and not ledger.is_alive(str(made)):
+        # Whatever the write was meant to do, the server says it made this item: ours to clean up.
+        ledger.created(made)
+    if open_input is not None:
+        ledger.mark_open_input(keys | {str(made)} if made is not None else keys)
 
 
 def _record_read(ledger: Ledger, segment: str, keys: frozenset[str], response: httpx.Response) -> None:
@@ -149,8 +147,3 @@ def _body_id(response: httpx.Response) -> int | str | None:
         return None
     value = data.get("id") if isinstance(data, dict) else None
     return value if id_key(value) is not None else None
-
-
-def _body_keys(response: httpx.Response) -> frozenset[str]:
-    key = id_key(_body_id(response))
-    return frozenset({key}) if key else frozenset()

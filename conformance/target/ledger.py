@@ -26,15 +26,13 @@ class Ledger:
         self._open_input: dict[str, IdValue] = {}
         self._lock = threading.Lock()
 
-    def created(self, value: IdValue, *, open_input: bool = False) -> None:
+    def created(self, value: IdValue) -> None:
         key = str(value)
         with self._lock:
             self._alive[key] = value
             self._deleted.discard(key)
             self._missing.discard(key)
             self._unlisted.discard(key)
-            if open_input:
-                self._open_input[key] = value
 
     def deleted(self, keys: Iterable[str]) -> None:
         with self._lock:
