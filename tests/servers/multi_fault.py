@@ -25,12 +25,20 @@ import argparse
 import json
 import math
 import re
+import sys
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+from tests.servers.running import Server as Running
+from tests.servers.running import free_port, serve
 
 SHAPES = ("no-auth", "string-ids", "delete-all", "create-200", "no-patch", "any-json", "infinite-price")
 SEEDED = 50
@@ -353,6 +361,54 @@ def main() -> None:
     handler = type("BoundHandler", (Handler,), {"store": store, "token": args.token})
     server = Server(("127.0.0.1", args.port), handler)
     server.serve_forever()
+
+
+# -- for the tests and the bench: the server on a free port, and what its store holds of a run -------------------
+
+
+def running(shapes: list[str], token: str) -> AbstractContextManager[Running]:
+    """This server with these shapes on a free port, for a test; stopped when the `with` block ends."""
+    port = free_port()
+    command = [sys.executable, "-m", "tests.servers.multi_fault", "--port", str(port), "--token", token]
+    return serve([*command, *(arg for shape in shapes for arg in ("--shape", shape))], port)
+
+
+def read_store(url: str) -> dict[str, Any]:
+    """`GET /__store`: every entry's stored JSON text by key, and the keys made since the start."""
+    return httpx.get(f"{url}{STORE_ROUTE}", timeout=30).raise_for_status().json()
+
+
+@dataclass(frozen=True)
+class Accounting:
+    """What the store holds after a run, against the store before it (the server was fresh: all it made is
+    the run's)."""
+
+    seeds: int
+    seeds_changed: list[str]
+    """Keys of pre-existing entries whose stored text changed, or that are gone."""
+    created: int
+    left: list[Any]
+    """The ids (as the API shows them) of the run's entries still stored."""
+    left_without_id: int
+    """The run's entries still stored that carry no id: a client cannot address them."""
+
+    @property
+    def deleted(self) -> int:
+        return self.created - len(self.left) - self.left_without_id
+
+
+def account(before: dict[str, Any], after: dict[str, Any]) -> Accounting:
+    seeds = {entry["key"]: entry["text"] for entry in before["entries"] if entry["seed"]}
+    now = {entry["key"]: entry["text"] for entry in after["entries"]}
+    left = [json.loads(now[key]) for key in after["made"] if key in now]
+    with_id = [entry["id"] for entry in left if isinstance(entry, dict) and "id" in entry]
+    return Accounting(
+        seeds=len(seeds),
+        seeds_changed=[key for key, text in seeds.items() if now.get(key) != text],
+        created=len(after["made"]),
+        left=with_id,
+        left_without_id=len(left) - len(with_id),
+    )
 
 
 if __name__ == "__main__":
