@@ -1,0 +1,111 @@
+"""A first run, per shape: the suite against tests/servers/multi_fault.py pre-filled with 50 items.
+
+    python bench/first_run.py [--shape SHAPE ...] [--max-examples N] [--output PATH]
+
+For each shape (default: each one alone, then all together) it prints the requirements' statuses (judged =
+passed or failed; the rest not run or not exercised), which requirements the shape breaks yet read "passed",
+the leftovers the store holds against those the manifest lists, and whether every pre-existing item is intact.
+With --output it also writes the statuses per requirement and shape as JSON, to compare before and after a
+change. Needs the project installed (`pip install -e .`), as the suite does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.conftest import run_conformance
+from tests.servers import multi_fault
+from tests.test_first_run import RUNS, TOKEN, leftovers_unknown
+
+
+def one_run(name: str, max_examples: int) -> dict[str, Any]:
+    shapes, breaks, judged = RUNS[name]
+    with tempfile.TemporaryDirectory() as workdir, multi_fault.running(shapes, TOKEN) as server:
+        before = multi_fault.read_store(server.url)
+        result = run_conformance(
+            "--base-url",
+            server.url,
+            "--token",
+            TOKEN,
+            "--level",
+            "should",
+            "--max-examples",
+            str(max_examples),
+            workdir=Path(workdir),
+            timeout=900,
+        )
+        after = multi_fault.read_store(server.url)
+        summary = result.summary
+    accounting = multi_fault.account(before, after)
+    statuses = result.statuses()
+    manifest = summary["manifest"]
+    return {
+        "shape": name,
+        "exit_code": result.exit_code,
+        "statuses": statuses,
+        "counts": dict(Counter(statuses.values())),
+        "broken_but_passed": sorted(rid for rid in breaks if statuses[rid] == "passed"),
+        "unbroken_not_judged": sorted(rid for rid in judged if statuses[rid] not in ("passed", "failed")),
+        "seeds_changed": len(accounting.seeds_changed),
+        "store": {
+            "created": accounting.created,
+            "deleted": accounting.deleted,
+            "leftovers": len(accounting.left),
+            "without_id": accounting.left_without_id,
+        },
+        "manifest": {
+            "created": manifest.get("items_created"),
+            "deleted": manifest.get("items_deleted"),
+            "leftovers": len(summary["leftovers"]),
+            "without_id": manifest.get("leftovers_without_id"),
+            "says_unknown": leftovers_unknown(summary),
+        },
+    }
+
+
+def show(row: dict[str, Any]) -> str:
+    counts = row["counts"]
+    judged = counts.get("passed", 0) + counts.get("failed", 0)
+    not_judged = {status: n for status, n in counts.items() if status not in ("passed", "failed")}
+    return "\n".join(
+        [
+            f"== {row['shape']} (exit {row['exit_code']})",
+            f"  judged {judged}: {counts.get('passed', 0)} passed, {counts.get('failed', 0)} failed; "
+            f"not judged: {not_judged or 0}",
+            f"  broken yet passed: {', '.join(row['broken_but_passed']) or 'none'}",
+            f"  unbroken yet not judged: {', '.join(row['unbroken_not_judged']) or 'none'}",
+            f"  pre-existing items changed or gone: {row['seeds_changed']} of {multi_fault.SEEDED}",
+            f"  store:    {row['store']}",
+            f"  manifest: {row['manifest']}",
+            "  not judged, by requirement: "
+            + ", ".join(
+                f"{rid} ({status})" for rid, status in row["statuses"].items() if status not in ("passed", "failed")
+            ),
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shape", action="append", choices=list(RUNS), help="a run of tests/test_first_run.py")
+    parser.add_argument("--max-examples", type=int, default=5)
+    parser.add_argument("--output", type=Path, help="write the rows as JSON here")
+    args = parser.parse_args()
+    rows = []
+    for name in args.shape or list(RUNS):
+        rows.append(one_run(name, args.max_examples))
+        print(show(rows[-1]), flush=True)
+    if args.output:
+        args.output.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
