@@ -1,12 +1,13 @@
 """A first run, per shape: the suite against tests/servers/multi_fault.py pre-filled with 50 items.
 
-    python bench/first_run.py [--shape SHAPE ...] [--max-examples N] [--output PATH]
+    python bench/first_run.py [--shape SHAPE ...] [--max-examples N] [--output PATH] [--markdown PATH]
 
 For each shape (default: each one alone, then all together) it prints the requirements' statuses (judged =
 passed or failed; the rest not run or not exercised), which requirements the shape breaks yet read "passed",
 the leftovers the store holds against those the manifest lists, and whether every pre-existing item is intact.
 With --output it also writes the statuses per requirement and shape as JSON, to compare before and after a
-change. Needs the project installed (`pip install -e .`), as the suite does.
+change; with --markdown, one line per shape as a Markdown table. Needs the project installed
+(`pip install -e .`), as the suite does.
 """
 
 from __future__ import annotations
@@ -93,11 +94,33 @@ def show(row: dict[str, Any]) -> str:
     )
 
 
+def table(rows: list[dict[str, Any]]) -> str:
+    """The rows as a Markdown table: one line per shape."""
+    lines = [
+        "| shape | passed | failed | not judged | broken yet passed | unbroken yet not judged | pre-existing "
+        "changed | created (store / manifest) | leftovers (store / manifest) | without id (store / manifest) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in rows:
+        counts, store, manifest = row["counts"], row["store"], row["manifest"]
+        unknown = " (says unknown)" if manifest["says_unknown"] else ""
+        lines.append(
+            f"| {row['shape']} | {counts.get('passed', 0)} | {counts.get('failed', 0)} "
+            f"| {sum(n for status, n in counts.items() if status not in ('passed', 'failed'))} "
+            f"| {', '.join(row['broken_but_passed']) or '-'} | {', '.join(row['unbroken_not_judged']) or '-'} "
+            f"| {row['seeds_changed']} | {store['created']} / {manifest['created']} "
+            f"| {store['leftovers']} / {manifest['leftovers']}{unknown} "
+            f"| {store['without_id']} / {manifest['without_id']} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shape", action="append", choices=list(RUNS), help="a run of tests/test_first_run.py")
     parser.add_argument("--max-examples", type=int, default=5)
     parser.add_argument("--output", type=Path, help="write the rows as JSON here")
+    parser.add_argument("--markdown", type=Path, help="write the rows as a Markdown table here")
     args = parser.parse_args()
     rows = []
     for name in args.shape or list(RUNS):
@@ -105,6 +128,8 @@ def main() -> None:
         print(show(rows[-1]), flush=True)
     if args.output:
         args.output.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+    if args.markdown:
+        args.markdown.write_text(table(rows), encoding="utf-8")
 
 
 if __name__ == "__main__":
