@@ -7,7 +7,8 @@ items that are not the suite's.
 Shapes:
   no-auth         writes succeed without (or with any) credentials
   string-ids      ids are strings like "a1b1", never integers
-  delete-all      DELETE /items deletes every item, PUT /items replaces and PATCH /items updates them all
+  delete-all      DELETE /items deletes every item, PUT /items replaces and PATCH /items updates them all (a
+                  body that is not JSON counts as {})
   create-200      a create answers 200 instead of 201
   no-patch        there is no PATCH route: every PATCH of an item answers 405
   any-json        bodies are not validated: any JSON is stored as it comes (arrays and strings as entries
@@ -324,10 +325,12 @@ class Handler(BaseHTTPRequestHandler):
         return {**(old if isinstance(old, dict) else {}), **value}
 
     def all(self, content: bytes) -> None:
-        """delete-all: PUT /items replaces, PATCH /items updates, every stored item."""
-        ok, value = self.body_of(content, required=self.command == "PUT")
-        if not ok:
-            return
+        """delete-all: PUT /items replaces, PATCH /items updates, every stored item, unvalidated. Its body is read
+        as a lenient body parser does: what is not JSON counts as an empty object."""
+        try:
+            value = parse(content)
+        except NotJson:
+            value = {}
         with self.store.lock:
             for key, old in list(self.store.entries.items()):
                 self.store.entries[key] = self.changed(old, value, key)
