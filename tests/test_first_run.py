@@ -105,13 +105,15 @@ def first_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     return FirstRun(result, multi_fault.account(before, after), breaks, judged)
 
 
+def reported(summary: dict[str, Any], field: str, default: Any = None) -> Any:
+    """A field of the run's accounting, in the manifest or beside it."""
+    return summary["manifest"].get(field, summary.get(field, default))
+
+
 def leftovers_unknown(summary: dict[str, Any]) -> bool:
     """Whether the report says its leftovers could not be measured in full. The one place that knows the
     report's field for it: `leftovers_known: false`, or a non-empty `leftovers_unknown` (its reasons)."""
-    manifest = summary["manifest"]
-    return manifest.get("leftovers_known") is False or bool(
-        manifest.get("leftovers_unknown") or summary.get("leftovers_unknown")
-    )
+    return reported(summary, "leftovers_known") is False or bool(reported(summary, "leftovers_unknown"))
 
 
 def test_every_pre_existing_item_is_unchanged(first_run: FirstRun) -> None:
@@ -125,25 +127,24 @@ def test_every_pre_existing_item_is_unchanged(first_run: FirstRun) -> None:
 
 def test_the_manifest_accounts_for_what_the_store_holds(first_run: FirstRun) -> None:
     summary, accounting = first_run.summary, first_run.accounting
-    manifest = summary["manifest"]
     listed = {str(item_id) for item_id in summary["leftovers"]}
     left = {str(item_id) for item_id in accounting.left}
     assert listed <= left, f"expected leftovers the store holds ({sorted(left)}); received also {listed - left}"
-    reported = {
-        "created": manifest.get("items_created"),
-        "deleted": manifest.get("items_deleted"),
-        "leftovers": listed,
-        "leftovers without an id": manifest.get("leftovers_without_id", 0),
+    report = {
+        "created": reported(summary, "items_created"),
+        "deleted": reported(summary, "items_deleted"),
+        "leftovers": sorted(listed),
+        "leftovers without an id": reported(summary, "leftovers_without_id", 0),
     }
-    held = {
+    store = {
         "created": accounting.created,
         "deleted": accounting.deleted,
-        "leftovers": left,
+        "leftovers": sorted(left),
         "leftovers without an id": accounting.left_without_id,
     }
-    assert reported == held or leftovers_unknown(summary), (
-        f"expected the manifest to match the store, or the report to say it could not know; "
-        f"store: {held}; manifest: {reported}"
+    assert report == store or leftovers_unknown(summary), (
+        f"expected the manifest to match the store, or the report to say it could not know; store: {store}"[:1500]
+        + f"; manifest: {report}"[:1500]
     )
 
 
