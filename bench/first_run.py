@@ -1,13 +1,14 @@
 """A first run, per shape: the suite against tests/servers/multi_fault.py pre-filled with 50 items.
 
     python bench/first_run.py [--shape SHAPE ...] [--max-examples N] [--output PATH] [--markdown PATH]
+    python bench/first_run.py --rows PATH --markdown PATH   (the tables of an earlier --output)
 
 For each shape (default: each one alone, then all together) it prints the requirements' statuses (judged =
 passed or failed; the rest not run or not exercised), which requirements the shape breaks yet read "passed",
 the leftovers the store holds against those the manifest lists, and whether every pre-existing item is intact.
 With --output it also writes the statuses per requirement and shape as JSON, to compare before and after a
-change; with --markdown, one line per shape as a Markdown table. Needs the project installed
-(`pip install -e .`), as the suite does.
+change; with --markdown, one line per shape and each requirement's status per shape as Markdown tables.
+Needs the project installed (`pip install -e .`), as the suite does.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.conftest import run_conformance
 from tests.servers import multi_fault
-from tests.test_first_run import RUNS, TOKEN, leftovers_unknown
+from tests.test_first_run import RUN_OPTIONS, RUNS, TOKEN, leftovers_unknown
 
 
 def one_run(name: str, max_examples: int) -> dict[str, Any]:
@@ -36,9 +37,8 @@ def one_run(name: str, max_examples: int) -> dict[str, Any]:
             server.url,
             "--token",
             TOKEN,
-            "--level",
-            "should",
-            "--max-examples",
+            *RUN_OPTIONS,
+            "--max-examples",  # given again, it wins
             str(max_examples),
             workdir=Path(workdir),
             timeout=900,
@@ -115,21 +115,37 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+MARKS = {"passed": "P", "failed": "F"}
+
+
+def matrix(rows: list[dict[str, Any]]) -> str:
+    """Each requirement's status per shape: P passed, F failed, - not judged; * where the shape breaks it."""
+    lines = [
+        "| requirement | " + " | ".join(row["shape"] for row in rows) + " |",
+        "| --- |" + " --- |" * len(rows),
+    ]
+    for rid in rows[0]["statuses"]:
+        marks = [MARKS.get(row["statuses"][rid], "-") + ("*" if rid in RUNS[row["shape"]][1] else "") for row in rows]
+        lines.append(f"| {rid} | " + " | ".join(marks) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shape", action="append", choices=list(RUNS), help="a run of tests/test_first_run.py")
     parser.add_argument("--max-examples", type=int, default=5)
     parser.add_argument("--output", type=Path, help="write the rows as JSON here")
-    parser.add_argument("--markdown", type=Path, help="write the rows as a Markdown table here")
+    parser.add_argument("--markdown", type=Path, help="write the rows as Markdown tables here")
+    parser.add_argument("--rows", type=Path, help="no runs: the rows an earlier --output wrote")
     args = parser.parse_args()
-    rows = []
-    for name in args.shape or list(RUNS):
+    rows = json.loads(args.rows.read_text(encoding="utf-8")) if args.rows else []
+    for name in [] if args.rows else args.shape or list(RUNS):
         rows.append(one_run(name, args.max_examples))
         print(show(rows[-1]), flush=True)
     if args.output:
         args.output.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
     if args.markdown:
-        args.markdown.write_text(table(rows), encoding="utf-8")
+        args.markdown.write_text(table(rows) + "\n" + matrix(rows), encoding="utf-8")
 
 
 if __name__ == "__main__":
