@@ -140,7 +140,7 @@ def test_a_trailing_slash_is_404_served_or_redirected(
             )
     elif response.status_code == 200 and path != ITEMS:
         # Served as that path: the same item, not another one the path also matched.
-        verify_item_response(response, 200, members=items.fetch(int(path.rsplit("/", 1)[1])))
+        verify_item_response(response, 200, members=items.fetch(path.rsplit("/", 1)[1]))
 
 
 def verify_405(response: httpx.Response, defined: set[str], unauthenticated: bool) -> None:

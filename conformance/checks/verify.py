@@ -163,7 +163,7 @@ def verify_item_response(
 
 def verify_stored(
     api: ApiClient,
-    item_id: int,
+    item_id: int | str,
     members: Mapping[str, Any],
     *,
     requirement: Requirement | None = None,
