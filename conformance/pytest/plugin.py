@@ -31,7 +31,7 @@ from conformance.pytest.sharding import ShardPlan
 from conformance.reports.console import INSECURE, print_summary
 from conformance.reports.writing import write_reports
 from conformance.target.facts import RunFacts
-from conformance.target.opening import api_root, pacer_for, preflight
+from conformance.target.opening import Preflight, api_root, pacer_for, preflight
 from conformance.target.redaction import Redactor
 from conformance.verdict.judging import ExitCode
 from conformance.verdict.outcomes import TestOutcome
@@ -101,8 +101,11 @@ class ConformanceRun:
             return
         # One probe before hundreds of tests (unless `conformance run` made it): a target that is unreachable
         # or is not this API at all is one clear line, not a wall of failures.
-        if not self.probed and (problem := preflight(self.settings.target, self.config.stash[keys.PACER])):
-            pytest.exit(f"conformance: {problem}", returncode=ExitCode.COULD_NOT_JUDGE)
+        probe = Preflight() if self.probed else preflight(self.settings.target, self.config.stash[keys.PACER])
+        if probe.problem:
+            pytest.exit(f"conformance: {probe.problem}", returncode=ExitCode.COULD_NOT_JUDGE)
+        if probe.note:
+            self.config.get_terminal_writer().line(f"NOTE: {probe.note}", yellow=True, bold=True)
         if self.settings.target.insecure:
             self.config.get_terminal_writer().line(f"WARNING: {INSECURE}", yellow=True, bold=True)
             # pytest's JUnit writer has no public handle; record_testsuite_property does not work under xdist.
