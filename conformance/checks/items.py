@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Collection, Iterator
-from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
-from conformance.checks.item_shape import item_shape_problems
+from conformance.checks.item_shape import as_read, item_shape_problems
 from conformance.checks.violations import blocked, request_line
 from conformance.contract import strict_json
 from conformance.contract.openapi import load_contract
@@ -93,15 +92,6 @@ def _located_id(api: ApiClient, response: httpx.Response) -> int | str | None:
     return int(segment) if segment.isdigit() else segment
 
 
-def _normalised(body: dict[str, Any]) -> dict[str, Any]:
-    """`body` with a price given as a numeric string ("12.50") read as the number (ITEM-SHAPE judges the string)."""
-    price = body.get("price")
-    if isinstance(price, str):
-        with suppress(ValueError):
-            return {**body, "price": float(price)}
-    return body
-
-
 def _has_id(entry: object) -> bool:
     return isinstance(entry, dict) and isinstance(entry.get("id"), int)
 
@@ -158,7 +148,7 @@ class Items:
             raise blocked(
                 f"{_brief(response)} with a body that is not an Item: {type(item).__name__}", needs="READ-200"
             )
-        return item if not item_shape_problems(item) else _normalised({"id": item_id, **item})
+        return item if not item_shape_problems(item) else as_read({"id": item_id, **item})
 
     def page(self, **params: Any) -> dict[str, Any]:
         response = self.api.get(ITEMS, params=params)
