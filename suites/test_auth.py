@@ -113,7 +113,7 @@ def test_authentication_is_decided_before_existence_and_validation_together(api:
 @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
 def test_a_refused_write_changes_nothing(api: ApiClient, items: Items, method: str, credentials: Credentials) -> None:
     """AUTH-NO-EFFECT: a write rejected with 401 changes nothing."""
-    item = items.create(items.body(description="before"))
+    item = items.baseline(items.body(description="before"))
     auth = authorization(api, credentials)
     skip_unless_status(items.send(method, item_path(item["id"]), auth=auth), 401, REFUSED_BY)
     verify_unchanged(api, item, f"item {item['id']} after a refused {method}")

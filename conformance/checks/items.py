@@ -139,6 +139,13 @@ class Items:
             raise blocked(f"{_brief(response)} without an item id in its body or Location", needs="CREATE-201")
         return {"description": None, **sent, "id": item_id}
 
+    def baseline(self, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A new item as GET reads it back: what a check that a refused write changed nothing compares later
+        reads with, so that a read misreporting every item alike (READ-200's to judge) is not taken for a
+        change."""
+        created = self.create(body)
+        return {**created, **self.fetch(created["id"])}
+
     def fetch(self, item_id: int | str) -> dict[str, Any]:
         """The item as GET /items/{id} answers it. A JSON object will do (a missing member or a price as a
         string is ITEM-SHAPE's to judge); members it lacks stay absent, since nothing else knows them."""
