@@ -4,6 +4,7 @@ builds them."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from schemathesis.generation.meta import CaseMetadata, ComponentInfo, CoverageSc
 
 import contracts
 from conformance.checks.generated import Budget, contract_schema, set_budget, validate
+from conformance.checks.items import OUTSIDE_MARK
 from conformance.checks.leeway import check_to_skip
 from conformance.checks.violations import ContractViolation
 
@@ -113,3 +115,13 @@ def test_a_list_that_is_not_json_still_fails_gen_json() -> None:
     with pytest.raises(ContractViolation) as failed:
         validate(case("/items", "GET", POSITIVE, ()), listed(b'{"items": [], "total": 1'))
     assert "GEN-JSON" in failed.value.requirements, f"expected GEN-JSON, received {failed.value.requirements}"
+
+
+def test_a_listed_item_the_suite_made_from_data_section_8_leaves_open_is_not_judged() -> None:
+    outside = {"id": 2, "name": f"n{OUTSIDE_MARK}", "price": 0, "description": None}
+    body = json.dumps({"items": [outside], "total": 1}).encode()
+    validate(case("/items", "GET", POSITIVE, ()), listed(body))
+    with pytest.raises(ContractViolation) as failed:
+        validate(case("/items", "GET", POSITIVE, ()), listed(body.replace(OUTSIDE_MARK.encode(), b"")))
+    expected = ("GEN-DOCUMENTED", "LIST-200")
+    assert failed.value.requirements == expected, f"expected {expected}, received {failed.value.requirements}"

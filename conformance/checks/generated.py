@@ -35,7 +35,7 @@ from schemathesis.schemas import BaseSchema
 from schemathesis.specs.openapi.checks import is_unexpected_http_status_case
 
 import contracts
-from conformance.checks.items import Items
+from conformance.checks.items import Items, outside_the_contract
 from conformance.checks.leeway import check_to_skip
 from conformance.checks.violations import ContractViolation, Violation
 from conformance.contract import strict_json
@@ -303,22 +303,31 @@ def _sound(value: Any) -> Any:
     return value
 
 
+def _without_outside(data: Any) -> Any:
+    """A list page without the entries the suite created from data §8 leaves open (see OUTSIDE_MARK)."""
+    if isinstance(data, dict) and isinstance(data.get("items"), list):
+        return {**data, "items": [entry for entry in data["items"] if not outside_the_contract(entry)]}
+    return data
+
+
 def _judgeable(response: httpx.Response) -> httpx.Response:
-    """The response Schemathesis can judge. A body escaping a lone surrogate (`"\\ud800"`) is JSON (RFC 8259
-    §8.2; §8 of the contract leaves lone surrogates open, and the suite stores one), but Schemathesis's schema
-    validator cannot hold one and calls the body malformed JSON: it judges the body with them replaced."""
+    """The response Schemathesis can judge, for what the server did with the suite's input, not for what §8
+    leaves open. A body escaping a lone surrogate (`"\\ud800"`) is JSON (RFC 8259 §8.2; §8 of the contract
+    leaves lone surrogates open, and the suite stores one), but Schemathesis's schema validator cannot hold
+    one and calls the body malformed JSON: the body is judged with them replaced. Listed items the suite
+    made from §8 data are left out."""
     try:
         data = strict_json.loads(response.content)
     except ValueError:
         return response
-    if (sound := _sound(data)) == data:
+    if (judged := _sound(_without_outside(data))) == data:
         return response
     headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-encoding")}
-    judged = httpx.Response(
-        response.status_code, headers=headers, content=json.dumps(sound).encode(), request=response.request
+    copy = httpx.Response(
+        response.status_code, headers=headers, content=json.dumps(judged).encode(), request=response.request
     )
-    judged.elapsed = response.elapsed
-    return judged
+    copy.elapsed = response.elapsed
+    return copy
 
 
 def validate(case: Case, response: httpx.Response, checks: tuple[str, ...] = RESPONSE_CHECKS, **kwargs: Any) -> None:
