@@ -92,3 +92,22 @@ def test_a_read_that_is_not_an_object_blocks_and_names_read_200() -> None:
     with pytest.raises(pytest.skip.Exception) as skipped:
         items.fetch(5)
     assert needed_requirement(str(skipped.value)) == "READ-200", str(skipped.value)
+
+
+def test_searching_the_list_for_a_string_id_blocks_and_names_item_shape() -> None:
+    items = items_for(lambda sent: httpx.Response(404))
+    with pytest.raises(pytest.skip.Exception) as skipped:
+        items.spanning(["a1b2"])
+    assert needed_requirement(str(skipped.value)) == "ITEM-SHAPE", str(skipped.value)
+
+
+def test_a_delete_answering_200_with_the_item_is_done() -> None:
+    """DELETE-204 judges the 200; a set-up delete only needs the item gone."""
+    item = {"id": 4, "name": "n", "price": 1, "description": None}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(201 if request.method == "POST" else 200, json=item)
+
+    http = httpx.Client(base_url="http://target.test", transport=httpx.MockTransport(handler))
+    items = Items(ApiClient(http, token=TOKEN, ledger=Ledger(), redactor=Redactor([TOKEN])), "t1")
+    items.delete(items.create()["id"])

@@ -193,6 +193,10 @@ class Items:
         other clients may have created more than a page of items since, and a wrong `total` (judged by its
         own test) must not hide them. Reads only add ids: a delete elsewhere moves items to lower offsets,
         into a page still to be read."""
+        if not all(isinstance(item_id, int) and not isinstance(item_id, bool) for item_id in wanted):
+            # The search goes by the list's ascending integer ids (LIST-ORDER); ids of another kind are
+            # ITEM-SHAPE's to judge, and leave nothing to search by.
+            raise blocked(f"ids {sorted(map(repr, wanted))} are not integers to search the list by", needs="ITEM-SHAPE")
         lowest, highest = min(wanted), max(wanted)
         newest = self.tail()
         first, ids, entries = newest.offset, set(newest.ids), list(newest.entries)
