@@ -68,11 +68,14 @@ def _verify_no_problems(
         raise fail(summary, expected=expected, received="; ".join(problems), response=response, requirement=requirement)
 
 
-def skip_unless_status(response: httpx.Response, status: int, judged_by: str) -> None:
+def skip_unless_status(response: httpx.Response, status: int, judged_by: str, needs: str | None = None) -> None:
     """For a test that judges only a response of `status`: another status leaves it not run, as `judged_by`
-    judge that status."""
+    judge that status (`needs`: the one requirement of them the test waits for)."""
     if response.status_code != status:
-        raise blocked(f"{request_line(response)} answered {response.status_code}, not {status}: {judged_by} judge that")
+        raise blocked(
+            f"{request_line(response)} answered {response.status_code}, not {status}: {judged_by} judge that",
+            needs=needs,
+        )
 
 
 def describe_status(response: httpx.Response) -> str:
