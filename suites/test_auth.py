@@ -46,6 +46,11 @@ REFUSED: dict[str, Credentials] = {"no-header": lambda token: False, **BAD_CREDE
 REFUSED_BY = "AUTH-REQUIRED and AUTH-INVALID"
 
 
+def refusal_needs(credentials: Credentials) -> str:
+    """The requirement that refuses these credentials with 401: no header at all, or a wrong one."""
+    return "AUTH-REQUIRED" if credentials is REFUSED["no-header"] else "AUTH-INVALID"
+
+
 def authorization(api: ApiClient, credentials: Credentials) -> Auth:
     """The header `credentials` make of this run's token; a form that is the valid token itself for it (a token
     without letters has no other case) leaves the test not run."""
@@ -113,9 +118,10 @@ def test_authentication_is_decided_before_existence_and_validation_together(api:
 @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
 def test_a_refused_write_changes_nothing(api: ApiClient, items: Items, method: str, credentials: Credentials) -> None:
     """AUTH-NO-EFFECT: a write rejected with 401 changes nothing."""
-    item = items.create(items.body(description="before"))
+    item = items.baseline(items.body(description="before"))
     auth = authorization(api, credentials)
-    skip_unless_status(items.send(method, item_path(item["id"]), auth=auth), 401, REFUSED_BY)
+    response = items.send(method, item_path(item["id"]), auth=auth)
+    skip_unless_status(response, 401, REFUSED_BY, needs=refusal_needs(credentials))
     verify_unchanged(api, item, f"item {item['id']} after a refused {method}")
 
 
@@ -124,7 +130,8 @@ def test_a_refused_write_changes_nothing(api: ApiClient, items: Items, method: s
 def test_a_refused_create_stores_nothing(api: ApiClient, items: Items, credentials: Credentials) -> None:
     """AUTH-NO-EFFECT: a POST rejected with 401 stores no item."""
     body = items.body()
-    skip_unless_status(api.post(ITEMS, body=body, auth=authorization(api, credentials)), 401, REFUSED_BY)
+    response = api.post(ITEMS, body=body, auth=authorization(api, credentials))
+    skip_unless_status(response, 401, REFUSED_BY, needs=refusal_needs(credentials))
     verify_not_created(items.tail(), body["name"])
 
 

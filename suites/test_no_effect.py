@@ -85,7 +85,7 @@ REFUSALS: dict[str, Refusal] = {
 def test_a_refused_write_changes_nothing_not_even_partly(api: ApiClient, items: Items, case: Refusal) -> None:
     """A write refused with 401, 400, 404 or 422 changes nothing: not the item, not the list, not the total."""
     for _ in quiet_attempts():
-        item = items.create(items.body(description="before"))
+        item = items.baseline(items.body(description="before"))
         write = Write(api, items, item_path(item["id"]), items.body()["name"])
         before = items.tail(NEWEST_WITH_ROOM)
         response = case.send(write)

@@ -40,7 +40,7 @@ def test_a_segment_that_starts_like_an_existing_id_gets_400_or_404(
 ) -> None:
     """PATH-ID: a segment that is not an integer gets 400 or 404, also when it starts with an existing item's
     id; and that item is not touched."""
-    item = items.create(items.body(description="before"))
+    item = items.baseline(items.body(description="before"))
     path = item_path(segment(item["id"])) if method == "GET" else items.absent_path(segment(item["id"]))
     verify_status(items.send(method, path, auth=method != "GET"), {400, 404})
     verify_unchanged(api, item, f"item {item['id']} after {method} {path}")

@@ -70,5 +70,5 @@ def test_null_for_a_required_member_gets_422_and_changes_nothing(
     api: ApiClient, items: Items, patch: dict[str, Any]
 ) -> None:
     """UPDATE-NULL-REQUIRED: name: null or price: null gets 422, and nothing changes."""
-    item = items.create(items.body(description="keep me"))
+    item = items.baseline(items.body(description="keep me"))
     verify_refused(api, item, api.patch(item_path(item["id"]), body=patch), 422)

@@ -166,7 +166,7 @@ def test_an_invalid_create_gets_422_and_stores_nothing(api: ApiClient, items: It
 @pytest.mark.parametrize("body", INVALID_CREATES.values(), ids=INVALID_CREATES.keys())
 def test_an_invalid_replace_gets_422_and_changes_nothing(api: ApiClient, items: Items, body: Any) -> None:
     """VALID-422: well-formed JSON that does not match ItemCreate gets 422 on PUT, and nothing changes."""
-    item = items.create(items.body(description="before"))
+    item = items.baseline(items.body(description="before"))
     response = api.put(item_path(item["id"]), body=with_name(body, "replaced by an invalid body"))
     verify_refused(api, item, response, 422)
 
@@ -175,7 +175,7 @@ def test_an_invalid_replace_gets_422_and_changes_nothing(api: ApiClient, items: 
 @pytest.mark.parametrize("body", INVALID_PATCHES.values(), ids=INVALID_PATCHES.keys())
 def test_an_invalid_patch_gets_422_and_changes_nothing(api: ApiClient, items: Items, body: Any) -> None:
     """VALID-422: well-formed JSON that does not match ItemPatch gets 422, and nothing changes."""
-    item = items.create(items.body(description="before"))
+    item = items.baseline(items.body(description="before"))
     verify_refused(api, item, api.patch(item_path(item["id"]), body=body), 422)
 
 
@@ -186,7 +186,7 @@ def test_a_body_that_is_not_json_gets_400_and_changes_nothing(
     api: ApiClient, items: Items, method: str, make: Callable[[dict[str, Any]], bytes]
 ) -> None:
     """VALID-400: a body that is not well-formed JSON (RFC 8259) gets 400, and nothing is stored or changed."""
-    item = items.create(items.body(description="before"))
+    item = items.baseline(items.body(description="before"))
     name = items.body()["name"]
     path = ITEMS if method == "POST" else item_path(item["id"])
     response = api.request(method, path, raw=make(valid_body(method, name)))
@@ -202,7 +202,7 @@ def test_a_body_that_is_not_json_gets_400_and_changes_nothing(
 def test_a_byte_order_mark_is_refused_or_ignored(api: ApiClient, items: Items, method: str) -> None:
     """VALID-400: a body behind a UTF-8 byte order mark is not JSON text, but RFC 8259 §8.1 lets a parser
     ignore the mark: 400 and nothing changed, or the body read as if the mark were absent."""
-    item = items.create(items.body(description="before"))
+    item = items.baseline(items.body(description="before"))
     body = valid_body(method, items.body()["name"])
     path = ITEMS if method == "POST" else item_path(item["id"])
     response = api.request(method, path, raw=BOM + json.dumps(body).encode())

@@ -4,6 +4,7 @@ builds them."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -18,7 +19,9 @@ from schemathesis.generation.meta import CaseMetadata, ComponentInfo, CoverageSc
 
 import contracts
 from conformance.checks.generated import Budget, contract_schema, set_budget, validate
+from conformance.checks.items import OUTSIDE_MARK
 from conformance.checks.leeway import check_to_skip
+from conformance.checks.violations import ContractViolation
 
 CONTRACT = schemathesis.openapi.from_path(contracts.OPENAPI)
 NEGATIVE, POSITIVE = GenerationMode.NEGATIVE, GenerationMode.POSITIVE
@@ -88,3 +91,37 @@ def test_a_negative_value_that_is_never_sent_is_not_judged_wherever_the_api_is(m
     response = httpx.Response(200, json={"items": [], "total": 0}, request=httpx.Request("GET", f"{mounted}/items"))
     response.elapsed = timedelta(0)
     validate(unsent, response)
+
+
+def listed(content: bytes) -> httpx.Response:
+    headers = {"content-type": "application/json"}
+    response = httpx.Response(200, content=content, headers=headers, request=httpx.Request("GET", "http://t/items"))
+    response.elapsed = timedelta(0)
+    return response
+
+
+def test_a_list_echoing_an_escaped_lone_surrogate_is_json() -> None:
+    """RFC 8259 §8.2 allows `"\\ud800"`, and §8 leaves lone surrogates open: Schemathesis's 'malformed JSON'
+    for it is not a failure of the server, and what else is wrong in that body is still judged."""
+    body = b'{"items": [{"id": 1, "name": "\\ud800 lone", "price": 1, "description": null}], "total": 1}'
+    validate(case("/items", "GET", POSITIVE, ()), listed(body))
+    with pytest.raises(ContractViolation) as failed:
+        validate(case("/items", "GET", POSITIVE, ()), listed(body.replace(b', "description": null', b"")))
+    expected = ("GEN-DOCUMENTED", "LIST-200")
+    assert failed.value.requirements == expected, f"expected {expected}, received {failed.value.requirements}"
+
+
+def test_a_list_that_is_not_json_still_fails_gen_json() -> None:
+    with pytest.raises(ContractViolation) as failed:
+        validate(case("/items", "GET", POSITIVE, ()), listed(b'{"items": [], "total": 1'))
+    assert "GEN-JSON" in failed.value.requirements, f"expected GEN-JSON, received {failed.value.requirements}"
+
+
+def test_a_listed_item_the_suite_made_from_data_section_8_leaves_open_is_not_judged() -> None:
+    outside = {"id": 2, "name": f"n{OUTSIDE_MARK}", "price": 0, "description": None}
+    body = json.dumps({"items": [outside], "total": 1}).encode()
+    validate(case("/items", "GET", POSITIVE, ()), listed(body))
+    with pytest.raises(ContractViolation) as failed:
+        validate(case("/items", "GET", POSITIVE, ()), listed(body.replace(OUTSIDE_MARK.encode(), b"")))
+    expected = ("GEN-DOCUMENTED", "LIST-200")
+    assert failed.value.requirements == expected, f"expected {expected}, received {failed.value.requirements}"

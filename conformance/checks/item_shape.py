@@ -6,6 +6,8 @@ It imports only the contract layer, so that both the item helpers and the checks
 from __future__ import annotations
 
 import math
+from contextlib import suppress
+from typing import Any
 
 from conformance.contract.openapi import load_contract
 
@@ -54,6 +56,16 @@ def item_shape_problems(item: object) -> list[str]:
             f"got {short_repr(description)}"
         )
     return problems
+
+
+def as_read(item: dict[str, Any]) -> dict[str, Any]:
+    """`item` with a price given as a numeric string ("12.50") read as that number: what a set-up step or a
+    check of change compares, while ITEM-SHAPE judges the string itself."""
+    price = item.get("price")
+    if isinstance(price, str):
+        with suppress(ValueError):
+            return {**item, "price": float(price)}
+    return item
 
 
 def same_value(sent: object, received: object) -> bool:

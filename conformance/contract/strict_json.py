@@ -1,7 +1,9 @@
 """JSON as RFC 8259 defines it, for reading what a target sends.
 
 Python's json module is lenient where the RFC is not: it reads `NaN`, `Infinity` and `-Infinity`, and bytes in
-UTF-16 or UTF-32. A body carrying them is not JSON, so a check that reads it must not accept it.
+UTF-16 or UTF-32. A body carrying them is not JSON, so a check that reads it must not accept it. Where the
+RFC's grammar is wider than interoperable data, it is read: escapes of lone surrogates (`"\\ud800"`, §8.2)
+are JSON, and a server may echo the one the suite stores (§8 of the contract).
 """
 
 from __future__ import annotations

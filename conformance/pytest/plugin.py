@@ -38,7 +38,7 @@ from conformance.pytest.sharding import ShardPlan
 from conformance.reports.console import INSECURE, print_summary
 from conformance.reports.writing import write_reports
 from conformance.target.facts import RunFacts
-from conformance.target.opening import api_root, pacer_for, preflight
+from conformance.target.opening import Preflight, api_root, pacer_for, preflight
 from conformance.target.redaction import Redactor
 from conformance.verdict.judging import ExitCode
 from conformance.verdict.outcomes import TestOutcome
@@ -110,8 +110,11 @@ class ConformanceRun:
             return
         # One probe before hundreds of tests (unless `conformance run` made it): a target that is unreachable
         # or is not this API at all is one clear line, not a wall of failures.
-        if not self.probed and (problem := preflight(self.settings.target, self.config.stash[keys.PACER])):
-            pytest.exit(f"conformance: {problem}", returncode=ExitCode.COULD_NOT_JUDGE)
+        probe = Preflight() if self.probed else preflight(self.settings.target, self.config.stash[keys.PACER])
+        if probe.problem:
+            pytest.exit(f"conformance: {probe.problem}", returncode=ExitCode.COULD_NOT_JUDGE)
+        if probe.note:
+            self.config.get_terminal_writer().line(f"NOTE: {probe.note}", yellow=True, bold=True)
         if int(getattr(self.config.option, "numprocesses", 0) or 0):
             # The workers share the server: what the run left is measured here, before they start.
             with shared_target(self.settings.target, self.config.stash[keys.PACER]) as items:

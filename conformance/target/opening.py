@@ -115,10 +115,41 @@ def _unreachable(options: TargetOptions, cause: str) -> str:
     return f"cannot reach {options.base_url}: {cause}{hint}"
 
 
-def preflight(options: TargetOptions, pacer: Pacer) -> str | None:
-    """Why the target cannot be judged at all, or None. A server that answers GET /items with JSON, even
-    the wrong JSON, is an implementation of this API and is judged; a typo, a redirect, somebody else's page
-    or a gateway that refuses the suite is not."""
+@dataclass(frozen=True)
+class Preflight:
+    """What the probe before a run found: why the target cannot be judged at all (`problem`), or what the run,
+    which goes ahead, should say first (`note`)."""
+
+    problem: str | None = None
+    note: str | None = None
+
+
+def _redirect(options: TargetOptions, response: httpx.Response) -> Preflight:
+    """A redirect of GET /items. One that only adds a trailing slash is the server's router breaking the
+    contract's paths (GEN-404 lets it redirect `/items/` to `/items`, not the other way): the run judges
+    it. One to another place is a wrong --base-url: the advice names the one whose `/items` it points at."""
+    asked = response.request.url
+    location = response.headers.get("location", "?")
+    target = asked.join(location)
+    url = f"{options.base_url}{ITEMS}"
+    if target.copy_with(query=None, fragment=None) == asked.copy_with(path=f"{asked.path}/", query=None):
+        return Preflight(
+            note=f"{url} redirects ({response.status_code}) to {location}: the contract's paths have no"
+            f" trailing slash, so the requirements on {ITEMS} will fail; the run judges the server as it is"
+        )
+    moved = f"{url} redirects ({response.status_code} to {location})"
+    path = target.path.rstrip("/")
+    if not path.endswith(ITEMS):
+        return Preflight(f"{moved}, which is not an {ITEMS} path: is --base-url the root of the Items API?")
+    base = str(target.copy_with(path=path[: -len(ITEMS)] or "/", query=None, fragment=None)).rstrip("/")
+    return Preflight(f"{moved}: run with --base-url {base}, whose {ITEMS} is where it points")
+
+
+def preflight(options: TargetOptions, pacer: Pacer) -> Preflight:
+    """Why the target cannot be judged at all, or what to say before judging it. A server that answers
+    GET /items with JSON, even the wrong JSON, is an implementation of this API and is judged, and so is one
+    whose router moves /items to /items/; a typo, a redirect elsewhere, somebody else's page or a gateway
+    that refuses the suite is not."""
     with open_target(options) as target:
         api = run_client(target, options, pacer)
         url = f"{options.base_url}{ITEMS}"
@@ -128,16 +159,16 @@ def preflight(options: TargetOptions, pacer: Pacer) -> str | None:
                 without = response.status_code
                 response = api.get(ITEMS, auth=True)
                 if response.status_code not in REFUSED:
-                    return None  # Reads need the token: the API breaks AUTH-READ-OPEN, which the run judges.
+                    return Preflight()  # Reads need the token: the API breaks AUTH-READ-OPEN, which the run judges.
                 refused = f"{without} without the token and {response.status_code} with it"
             elif response.status_code in REFUSED:
                 refused = f"{response.status_code} without credentials, and the run has no token to try"
             else:
                 refused = ""
         except NoResponse as error:
-            return _unreachable(options, error.cause)
+            return Preflight(_unreachable(options, error.cause))
         except TargetDown as error:
-            return f"{url}: {error}"
+            return Preflight(f"{url}: {error}")
     if refused:
         cause = (
             "a proxy wants credentials: put them in HTTPS_PROXY (http://user:password@proxy:port)"
@@ -145,18 +176,19 @@ def preflight(options: TargetOptions, pacer: Pacer) -> str | None:
             else "something in front of the API refuses the suite: a gateway that wants its own header"
             " (--header 'Name: value'), or a proxy"
         )
-        return api.redactor.text(f"GET {url} answered {refused}: {cause}{_who(response)}")
+        return Preflight(api.redactor.text(f"GET {url} answered {refused}: {cause}{_who(response)}"))
     if response.is_redirect:
-        return (
-            f"{url} redirects ({response.status_code} to {response.headers.get('location', '?')}): "
-            "give the final address as --base-url"
-        )
+        return _redirect(options, response)
     if response.status_code == 404:
-        return f"{url} answers 404: is --base-url the root of the Items API, its path included?{_who(response)}"
+        return Preflight(
+            f"{url} answers 404: is --base-url the root of the Items API, its path included?{_who(response)}"
+        )
     if response.is_success:
         try:
             response.json()
         except ValueError:
             kind = response.headers.get("content-type", "no content type")
-            return f"{url} answered {response.status_code} with {kind}: this is not the Items API{_who(response)}"
-    return None
+            return Preflight(
+                f"{url} answered {response.status_code} with {kind}: this is not the Items API{_who(response)}"
+            )
+    return Preflight()

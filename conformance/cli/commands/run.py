@@ -36,10 +36,12 @@ def execute(args: argparse.Namespace) -> int:
         return int(ExitCode.COULD_NOT_JUDGE)
     if not settings.target.in_process:
         with own_pacer(settings.target) as pacer:
-            problem = preflight(settings.target, pacer)
-        if problem:
-            print(f"conformance: {problem}", file=sys.stderr)
+            probe = preflight(settings.target, pacer)
+        if probe.problem:
+            print(f"conformance: {probe.problem}", file=sys.stderr)
             return int(ExitCode.COULD_NOT_JUDGE)
+        if probe.note:
+            print(f"conformance: note: {probe.note}", file=sys.stderr)
     started = time.time()
     # An option given again after `--` (`-- --level should`) wins on pytest's command line: the plugin then
     # builds the settings that line makes, and probes with them, instead of taking these.
