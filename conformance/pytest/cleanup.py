@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from conformance.checks.items import PAGE_MAX, WHOLE_LIST_PAGES, Items
+from conformance.pytest import stash as keys
 from conformance.target.client import ApiClient
 from conformance.target.errors import NoResponse, NotRun, TargetDown
 from conformance.target.facts import RunFacts
@@ -165,3 +166,20 @@ def measure(items: Items, start: Snapshot, known: frozenset[str], name_prefix: s
             facts.leftovers.append(entry["id"])
     facts.leftovers = sorted({str(value): value for value in facts.leftovers}.values(), key=id_order)
     return facts
+
+
+def snapshot_shared(target: TargetOptions, pacer: Pacer) -> Snapshot:
+    """The xdist controller's list before the workers start: they share the server, so it is measured once."""
+    with shared_target(target, pacer) as items:
+        return take_snapshot(items)
+
+
+def settle_shared(target: TargetOptions, stash: pytest.Stash, start: Snapshot | None, crashed: bool) -> None:
+    """After the workers ended: what crashed workers left on a served target is cleaned up, and what the run
+    left is measured against `start` (when the controller took it) into the run's facts."""
+    pacer, run_id, facts = stash[keys.PACER], stash[keys.RUN_ID], stash[keys.FACTS]
+    if crashed and not target.in_process:
+        facts.merge(RunFacts(leftovers=clean_up_after_crashed_workers(target, pacer, run_id)))
+    if start is not None:
+        with shared_target(target, pacer) as items:
+            facts.merge(measure(items, start, frozenset(facts.known_ids), run_prefix(run_id), facts.leftovers))

@@ -20,14 +20,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from conformance.checks.current import citing
 from conformance.checks.generated import Budget, set_budget
 from conformance.pytest import stash as keys
-from conformance.pytest.cleanup import (
-    Snapshot,
-    clean_up_after_crashed_workers,
-    measure,
-    run_prefix,
-    shared_target,
-    take_snapshot,
-)
+from conformance.pytest.cleanup import Snapshot, settle_shared, snapshot_shared
 from conformance.pytest.collection import ShardSelection, check_citations, declare_markers, keep_quick, requirement_ids
 from conformance.pytest.finish import RunEnd, RunResult, finish_run
 from conformance.pytest.options import OPTIONS, add_options
@@ -101,8 +94,7 @@ class ConformanceRun:
         self.bounds = RunBounds()
         self.crashed_workers = 0
         self.result: RunResult | None = None
-        self.start: Snapshot | None = None
-        """The list at the start, when this process is the xdist controller of a run on a shared server."""
+        self.start: Snapshot | None = None  # the list before the workers start, on a shared server
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         self.bounds.start(self.settings.run_timeout)
@@ -117,8 +109,7 @@ class ConformanceRun:
             self.config.get_terminal_writer().line(f"NOTE: {probe.note}", yellow=True, bold=True)
         if int(getattr(self.config.option, "numprocesses", 0) or 0):
             # The workers share the server: what the run left is measured here, before they start.
-            with shared_target(self.settings.target, self.config.stash[keys.PACER]) as items:
-                self.start = take_snapshot(items)
+            self.start = snapshot_shared(self.settings.target, self.config.stash[keys.PACER])
         if self.settings.target.insecure:
             self.config.get_terminal_writer().line(f"WARNING: {INSECURE}", yellow=True, bold=True)
             # pytest's JUnit writer has no public handle; record_testsuite_property does not work under xdist.
@@ -180,14 +171,7 @@ class ConformanceRun:
             if keys.SHARD_PLAN in stash:
                 output["conformance_shard"] = stash[keys.SHARD_PLAN].to_wire()
             return
-        if self.crashed_workers and not self.settings.target.in_process:
-            left = clean_up_after_crashed_workers(self.settings.target, stash[keys.PACER], stash[keys.RUN_ID])
-            stash[keys.FACTS].merge(RunFacts(leftovers=left))
-        if self.start is not None:
-            facts = stash[keys.FACTS]
-            with shared_target(self.settings.target, stash[keys.PACER]) as items:
-                prefix = run_prefix(stash[keys.RUN_ID])
-                facts.merge(measure(items, self.start, frozenset(facts.known_ids), prefix, facts.leftovers))
+        settle_shared(self.settings.target, stash, self.start, crashed=self.crashed_workers > 0)
         waiting = stash[keys.PACER].totals()
         stash[keys.FACTS].retries, stash[keys.FACTS].waited_s = waiting.retries, waiting.waited_s
         # A worker that ran past the bounds stopped its own tests; the run as a whole cannot judge either.
