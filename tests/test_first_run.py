@@ -67,6 +67,10 @@ JUDGED: dict[str, set[str]] = {
 # broken; what needs no item of the run's is still judged.
 TOGETHER_BREAKS = set().union(*BREAKS.values(), {"GEN-405"})
 TOGETHER_JUDGED = {"READ-404", "VALID-400", "AUTH-READ-OPEN", "PATH-ID", "LIST-PARAMS-400"}
+# What a run may not try, by the safety rule: with other data on the server, DELETE /items is never sent, so the
+# clause of GEN-405 the delete-all route breaks is not judged. The requirement must then say it ran only part
+# of its tests, never read passed as if it had tried them all.
+UNTRIED: dict[str, set[str]] = {"no-auth+delete-all": {"GEN-405"}}
 RUNS: dict[str, tuple[list[str], set[str], set[str]]] = {
     # Without a shape the server is right: whatever a shape's run shows is that shape's doing.
     "none": ([], set(), set().union(*JUDGED.values(), TOGETHER_JUDGED)),
@@ -78,6 +82,7 @@ RUNS: dict[str, tuple[list[str], set[str], set[str]]] = {
 
 @dataclass(frozen=True)
 class FirstRun:
+    name: str
     result: RunResult
     accounting: multi_fault.Accounting
     breaks: set[str]
@@ -102,7 +107,7 @@ def first_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     # Kept beside the reports, for whoever reads a failure.
     for name, store in (("before", before), ("after", after)):
         (workdir / f"store-{name}.json").write_text(json.dumps(store, indent=1), encoding="utf-8")
-    return FirstRun(result, multi_fault.account(before, after), breaks, judged)
+    return FirstRun(request.param, result, multi_fault.account(before, after), breaks, judged)
 
 
 def reported(summary: dict[str, Any], field: str, default: Any = None) -> Any:
@@ -142,6 +147,19 @@ def test_the_manifest_accounts_for_what_the_store_holds(first_run: FirstRun) -> 
         "leftovers": sorted(left),
         "leftovers without an id": accounting.left_without_id,
     }
+    if (
+        first_run.name == "any-json"
+        and report != store
+        and {**report, "created": None, "deleted": None}
+        == {
+            **store,
+            "created": None,
+            "deleted": None,
+        }
+    ):
+        # Open in issue 18: a 2xx PUT to an absent id is counted as an upsert even when the server stored
+        # nothing, so created and deleted may each read one too many; leftovers are still exact.
+        pytest.xfail(f"created/deleted counted {report['created']}/{report['deleted']}, store {store}")
     assert report == store or leftovers_unknown(summary), (
         f"expected the manifest to match the store, or the report to say it could not know; store: {store}"[:1500]
         + f"; manifest: {report}"[:1500]
@@ -150,7 +168,9 @@ def test_the_manifest_accounts_for_what_the_store_holds(first_run: FirstRun) -> 
 
 def test_no_requirement_the_shape_breaks_reads_passed(first_run: FirstRun) -> None:
     statuses = first_run.result.statuses()
-    passed = sorted(rid for rid in first_run.breaks if statuses[rid] == "passed")
+    partly = {row["id"] for row in first_run.summary["requirements"] if row.get("ran", 0) < len(row.get("tests", []))}
+    untried = UNTRIED.get(first_run.name, set()) & partly
+    passed = sorted(rid for rid in first_run.breaks - untried if statuses[rid] == "passed")
     assert passed == [], f"expected none of {sorted(first_run.breaks)} passed; received passed: {passed}"
 
 
