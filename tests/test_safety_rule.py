@@ -134,6 +134,39 @@ def test_items_the_ledger_missed_are_found_by_the_runs_tag(string_ids: bool) -> 
     assert len(server.items) == 2
 
 
+def test_an_id_a_write_sent_is_no_evidence_of_a_new_item() -> None:
+    """A server that stores any JSON echoes an `id` member the request sent: another item's, here. Neither the
+    PATCH's answer nor the create's makes that id the run's; the create's `Location` names where it really is."""
+    server = FakeServer(others=1)
+    items = client_of(server)
+    foreign = next(iter(server.items.values()))["id"]
+    own = create(items).json()["id"]
+    assert items.api.patch(f"/items/{own}", body={"id": foreign}).json()["id"] == foreign
+    echoed = items.api.post("/items", body={**items.body(), "id": foreign})
+    assert echoed.json()["id"] == foreign, f"received {echoed.json()}"
+    assert not items.api.ledger.owns(foreign), f"expected {foreign} not the run's; received {items.api.ledger.known()}"
+    assert items.api.ledger.alive() == [own, 3], f"received {items.api.ledger.alive()}"
+    assert clean_up(items, OURS) == []
+    assert ("DELETE", f"/items/{foreign}") not in server.sent, f"received {server.sent}"
+    assert server.names() == ["someone else's 0"], f"received {server.names()}"
+
+
+@pytest.mark.parametrize("named_id", ["foreign", "nobody's"])
+def test_a_tagged_entry_is_adopted_only_where_its_id_holds_it(named_id: str) -> None:
+    """A server that stores any JSON keeps the `id` member a body sent: the listed entry then names another
+    item's id (deleting it would delete that item), or no item at all (counting it would invent a creation)."""
+    server = FakeServer(others=1)
+    items = client_of(server)
+    foreign = next(iter(server.items.values()))["id"]
+    said = foreign if named_id == "foreign" else 999
+    stray = server.store(items.body())
+    server.items[str(stray)]["id"] = said  # what the list shows; the server holds it at `stray`
+    assert clean_up(items, OURS) == []
+    assert ("DELETE", f"/items/{said}") not in server.sent, f"received {server.sent}"
+    assert items.api.ledger.created_count == 0, f"expected no creation counted; received {items.api.ledger.known()}"
+    assert server.items[str(foreign)]["name"] == "someone else's 0", f"received {server.items[str(foreign)]}"
+
+
 def test_delete_of_the_collection_is_refused_while_a_foreign_item_is_listed() -> None:
     server = FakeServer(others=50, delete_all=True)
     items = client_of(server)

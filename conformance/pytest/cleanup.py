@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from conformance.checks.items import PAGE_MAX, WHOLE_LIST_PAGES, Items
+from conformance.contract import strict_json
 from conformance.pytest import stash as keys
 from conformance.target.client import ApiClient
 from conformance.target.errors import NoResponse, NotRun, TargetDown
@@ -65,8 +66,22 @@ def adopt_strays(items: Items, name_prefix: str) -> None:
         return  # the list cannot be read: only the ledger's ids can be cleaned up
     for entry in entries:
         item_id = entry.get("id") if _ours(entry, name_prefix) else None
-        if id_key(item_id) is not None and not items.api.ledger.owns(item_id):
+        if (
+            id_key(item_id) is not None
+            and not items.api.ledger.owns(item_id)
+            and _at_its_id(items, item_id, name_prefix)
+        ):
             items.api.ledger.created(item_id)
+
+
+def _at_its_id(items: Items, item_id: IdValue, name_prefix: str) -> bool:
+    """Whether the item the server holds at `item_id` is the run's. A listed `id` member is only what the entry
+    says: a server that stores any JSON keeps an `id` a body sent, which may be another item's, or nobody's."""
+    try:
+        response = items.api.get(path_of(item_id))
+        return response.status_code == 200 and _ours(strict_json.loads(response.content), name_prefix)
+    except (*UNREADABLE, ValueError):
+        return False
 
 
 def clean_up(items: Items, name_prefix: str) -> list[IdValue]:

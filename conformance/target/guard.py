@@ -4,6 +4,7 @@ to what the server says it did, whatever the test expected."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Sequence
@@ -105,7 +106,9 @@ def record(ledger: Ledger, method: str, path: str, response: httpx.Response, ope
         if on_item:
             ledger.deleted(keys)
         return
-    made = _created_id(response)
+    # A PUT or PATCH names its item by the path: an `id` in its answer may be one the request sent (a server that
+    # stores any JSON merges it), and another item's, so it is no evidence of a new item.
+    made = _created_id(response) if method == "POST" else None
     if made is None and on_item and segments and not any(ledger.is_alive(key) for key in keys):
         made = id_value(segments[0])  # a 2xx write to an absent or deleted id: the server upserted
     if made is not None and not ledger.is_alive(str(made)):
@@ -129,9 +132,10 @@ def _record_read(ledger: Ledger, segment: str, keys: frozenset[str], response: h
 
 
 def _created_id(response: httpx.Response) -> int | str | None:
-    """The id of what a 2xx create made: the body's `id`, else the one its `Location` names."""
+    """The id of what a 2xx create made: the body's `id`, else the one its `Location` names. An `id` the request
+    itself sent is only an echo (the item may be stored under another id, and that one another item's)."""
     body_id = _body_id(response)
-    if body_id is not None:
+    if body_id is not None and id_key(body_id) != id_key(_sent_id(response.request)):
         return body_id
     location = response.headers.get("location")
     if not location:
@@ -147,3 +151,11 @@ def _body_id(response: httpx.Response) -> int | str | None:
         return None
     value = data.get("id") if isinstance(data, dict) else None
     return value if id_key(value) is not None else None
+
+
+def _sent_id(request: httpx.Request) -> object:
+    try:
+        data = json.loads(request.content)
+    except ValueError:
+        return None
+    return data.get("id") if isinstance(data, dict) else None
