@@ -33,7 +33,8 @@ def answer(status: int, body: Any, headers: dict[str, str] | None = None) -> htt
 
 class FakeServer:
     """An Items server with the shapes of issue 18: no authentication, optionally string ids, ids only in
-    `Location`, a GET that answers 404 for everything, a `DELETE /items` that deletes every item."""
+    `Location`, a GET that answers 404 for everything, a `DELETE /items` that deletes every item, pages cut at
+    `page_cap` items, an `offset` ignored."""
 
     def __init__(
         self,
@@ -43,8 +44,11 @@ class FakeServer:
         location_only: bool = False,
         always_404: bool = False,
         delete_all: bool = False,
+        page_cap: int | None = None,
+        ignores_offset: bool = False,
     ) -> None:
         self.items: dict[str, Any] = {}
+        self.page_cap, self.ignores_offset = page_cap, ignores_offset
         self.string_ids, self.location_only = string_ids, location_only
         self.always_404, self.delete_all = always_404, delete_all
         self.sent: list[tuple[str, str]] = []
@@ -80,6 +84,8 @@ class FakeServer:
     def _collection(self, request: httpx.Request) -> httpx.Response:
         if request.method == "GET":
             limit, offset = int(request.url.params.get("limit", 10)), int(request.url.params.get("offset", 0))
+            limit = min(limit, self.page_cap or limit)
+            offset = 0 if self.ignores_offset else offset
             listed = [self.items[key] for key in sorted(self.items, key=id_order)]
             return answer(200, {"items": listed[offset : offset + limit], "total": len(listed)})
         if request.method == "POST":
@@ -305,7 +311,31 @@ def test_on_a_server_too_long_to_compare_only_the_newest_items_are_searched_and_
     facts = measure(items, start, items.api.ledger.known(), Items.run_prefix(TAG), [])
     assert facts.leftovers == [WHOLE_LIST_PAGES * PAGE_MAX + 2]
     assert not facts.leftovers_known
-    assert "the whole list could not be compared" in facts.unknown[0]
+    assert "the whole list could not be read at the start" in facts.unknown[0]
+
+
+def test_a_server_that_cuts_its_pages_short_is_still_read_whole() -> None:
+    """Pages of at most 50 when 100 are asked for: a short page is not the end of the list, or a foreign
+    item past the first 50 would go unseen and `DELETE /items` be sent beside it."""
+    server = FakeServer(page_cap=50, delete_all=True)
+    items = client_of(server)
+    for _ in range(60):
+        create(items)
+    server.store({"name": "someone else's", "price": 1.0, "description": None})
+    assert len(items.whole_list() or []) == 61
+    with pytest.raises(pytest.skip.Exception, match="holds 1 item"):
+        items.own_collection("DELETE")
+    assert ("DELETE", "/items") not in server.sent
+
+
+def test_a_server_that_ignores_offset_is_not_taken_for_a_whole_list() -> None:
+    server = FakeServer(others=150, ignores_offset=True)
+    items = client_of(server)
+    assert items.whole_list() is None
+    reads = [sent for sent in server.sent if sent == ("GET", "/items")]
+    assert len(reads) == 2, f"expected it seen at the second page; received {len(reads)} reads"
+    with pytest.raises(pytest.skip.Exception, match="could not be read"):
+        items.own_collection("DELETE")
 
 
 def test_a_refused_write_makes_its_test_not_run() -> None:

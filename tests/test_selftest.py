@@ -100,7 +100,7 @@ def test_selftest_detects_every_fault_for_the_right_reason(tmp_path: Path) -> No
         [sys.executable, "-m", "conformance", "selftest", "--report-dir", str(tmp_path)],
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=3600,  # ~80 runs of the suites, two at a time, beside the other tests of a parallel session
         check=False,
         cwd=tmp_path,
     )

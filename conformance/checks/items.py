@@ -29,6 +29,11 @@ WHOLE_LIST_PAGES = 10
 that the collection holds only the run's items."""
 NEWEST_WITH_ROOM = PAGE_MAX // 2
 """A tail of this many newest items leaves room in its page for as many created after the total was read."""
+NOT_WHOLE = (
+    f"over {WHOLE_LIST_PAGES * PAGE_MAX} items, or pages that do not add up to one list (an id on two pages,"
+    " fewer entries than the total)"
+)
+"""Why `whole_list` could not read the whole list."""
 OUTSIDE_MARK = " [outside the contract]"
 """Ends the name of an item the suite sends with data §8 leaves open (a lone surrogate, a number a double
 cannot hold): whatever a server stores from it, no later check judges that entry."""
@@ -250,14 +255,22 @@ class Items:
         return [entry["id"] for entry in self.page(limit=PAGE_MAX, offset=offset)["items"] if _has_id(entry)]
 
     def whole_list(self, pages: int = WHOLE_LIST_PAGES) -> list[Any] | None:
-        """Every entry of the list, read page by page until a page comes back short; None when it holds more
-        than `pages` pages (or a server that ignores `offset` makes it seem to)."""
+        """Every entry of the list, read on from where the last page ended until a page comes back empty; None
+        when it holds more than `pages` full pages, or when the pages cannot be the whole list: an id seen
+        twice (a server that ignores `offset`) or fewer entries than a page's `total` (one that drops some).
+        A short page does not end the list: a server may cap its pages below the limit asked for."""
         entries: list[Any] = []
-        for page in range(pages):
-            window = self.page(limit=PAGE_MAX, offset=page * PAGE_MAX)["items"]
+        seen: set[str] = set()
+        while len(entries) <= pages * PAGE_MAX:
+            page = self.page(limit=PAGE_MAX, offset=len(entries))
+            window = page["items"]
+            if not window:
+                return entries if len(entries) >= page["total"] else None
+            ids = [str(entry["id"]) for entry in window if isinstance(entry, dict) and "id" in entry]
+            if seen.intersection(ids) or len(set(ids)) < len(ids):
+                return None
+            seen.update(ids)
             entries += window
-            if len(window) < PAGE_MAX:
-                return entries
         return None
 
     def own_collection(self, method: str) -> CollectionPermit:
@@ -266,8 +279,8 @@ class Items:
         entries = self.whole_list() if self.total() <= WHOLE_LIST_PAGES * PAGE_MAX else None
         if entries is None:
             raise blocked(
-                f"the collection holds over {WHOLE_LIST_PAGES * PAGE_MAX} items, too many to show that all are this"
-                f" run's: a server that wrongly implements {method} {ITEMS} could change or delete the others"
+                f"the whole collection could not be read ({NOT_WHOLE}), so it cannot be shown to hold only this"
+                f" run's items: a server that wrongly implements {method} {ITEMS} could change or delete the others"
             )
         permit = permit_collection_write(self.api.ledger, method, entries, self.run_prefix(self.run_tag))
         if isinstance(permit, str):

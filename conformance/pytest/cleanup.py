@@ -15,7 +15,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from conformance.checks.items import PAGE_MAX, WHOLE_LIST_PAGES, Items
+from conformance.checks.items import NOT_WHOLE, PAGE_MAX, WHOLE_LIST_PAGES, Items
 from conformance.contract import strict_json
 from conformance.pytest import stash as keys
 from conformance.target.client import ApiClient
@@ -141,8 +141,8 @@ def take_snapshot(items: Items) -> Snapshot:
     if entries is None:
         return Snapshot(
             None,
-            reason=f"the server held over {WHOLE_LIST_PAGES * PAGE_MAX} items at the start: the whole list could"
-            f" not be compared, only its newest {PAGE_MAX} items were searched for the run's",
+            reason=f"the whole list could not be read at the start ({NOT_WHOLE}): it could not be compared,"
+            f" only its newest {PAGE_MAX} items were searched for the run's",
         )
     by_id = {key: entry for entry in entries if (key := _key(entry)) is not None}
     return Snapshot(by_id, Counter(_text(entry) for entry in entries if _key(entry) is None))
