@@ -352,6 +352,7 @@ def render(
     repeat: int,
     pairs: list[tuple[Run, Run]],
     fix_loop: tuple[Run, Run],
+    focus: bool,
 ) -> str:
     def overhead(run: Run) -> float | None:
         raw = raws.get(run.target.split(",")[0])
@@ -368,6 +369,7 @@ def render(
     base = main_runs[0]
     return environment.get_template("results.md.j2").render(
         quick=quick,
+        focus=focus,
         repeat=repeat,
         started=started,
         total_s=total_s,
@@ -401,6 +403,11 @@ def median_run(runs: list[Run]) -> Run:
     """The run with the median wall time (the upper one for an even count), carrying every wall time."""
     chosen = sorted(runs, key=lambda run: run.wall_s)[len(runs) // 2]
     chosen.walls = [run.wall_s for run in runs]
+    # On the way, so that a benchmark stopped part-way still shows what it measured.
+    print(
+        f"  -> {chosen.tool} {chosen.target} {chosen.max_examples} -w {chosen.workers}: {wall(chosen)} s",
+        file=sys.stderr,
+    )
     return chosen
 
 
@@ -413,6 +420,11 @@ def warm_up(workdir: Path, timeout: float) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the max-examples 100 and 200 points; --repeat 1")
+    parser.add_argument(
+        "--focus",
+        action="store_true",
+        help="only the in-process default, the side-by-side pairs with the peer and the fix loop (issue 21's goals)",
+    )
     parser.add_argument("--repeat", type=int, help="runs per point, the median is reported (default: 3, --quick: 1)")
     parser.add_argument("--max-examples", type=int, default=DEFAULT_MAX_EXAMPLES, help="default: %(default)s")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per child run (default: %(default)s)")
@@ -471,27 +483,31 @@ def main() -> int:
                     peers.append(peer_run(f"{label}-{index}", workdir, timeout, max_examples, base_url, token, workers))
             return median_run(suites), median_run(peers)
 
-        # As on a fresh CI checkout: no .hypothesis/ in the working directory, so Hypothesis rebuilds its
-        # Unicode tables. Every other run shares one working directory, warmed with the cache made here.
-        cold_runs = []
-        for index in range(repeat):
-            step(f"suite in-process, cold Hypothesis cache ({index + 1}/{repeat})")
-            fresh = workdir / f"cold-{index}"
-            fresh.mkdir()
-            cold_runs.append(suite_run(f"cold-{index}", workdir, timeout, n, cwd=fresh))
-        if (fresh / ".hypothesis").is_dir():
-            shutil.copytree(fresh / ".hypothesis", workdir / ".hypothesis", dirs_exist_ok=True)
-        cold = median_run(cold_runs)
-        main_runs = [suite("in-process", n), cold, suite("loopback", n, served=True), peer()]
-        scaling = [
-            suite(f"max-examples-{points}", points)
-            for points in SCALING_POINTS
-            if points != n and not (args.quick and points in QUICK_SKIPS)
-        ]
-        workers = [suite(f"workers-{count}", n, workers=count) for count in ("1", "2")]
-        pairs = [pair(size, count) for size in (n, PEER_LARGE) for count in (None, PEER_WORKERS)]
         fault = suite("fault", n, fault=FIX_LOOP_FAULT)
         rerun = suite("last-failed", n, fault=FIX_LOOP_FAULT, rerun_of=workdir / f"suite-{fault.label}")
+        if args.focus:
+            pairs = [pair(size, count) for size in (n, PEER_LARGE) for count in (None, PEER_WORKERS)]
+            main_runs, scaling, workers = [suite("in-process", n), *pairs[0]], [], []
+        else:
+            # As on a fresh CI checkout: no .hypothesis/ in the working directory, so Hypothesis rebuilds its
+            # Unicode tables. Every other run shares one working directory, warmed with the cache made here.
+            cold_runs = []
+            for index in range(repeat):
+                step(f"suite in-process, cold Hypothesis cache ({index + 1}/{repeat})")
+                fresh = workdir / f"cold-{index}"
+                fresh.mkdir()
+                cold_runs.append(suite_run(f"cold-{index}", workdir, timeout, n, cwd=fresh))
+            if (fresh / ".hypothesis").is_dir():
+                shutil.copytree(fresh / ".hypothesis", workdir / ".hypothesis", dirs_exist_ok=True)
+            cold = median_run(cold_runs)
+            main_runs = [suite("in-process", n), cold, suite("loopback", n, served=True), peer()]
+            scaling = [
+                suite(f"max-examples-{points}", points)
+                for points in SCALING_POINTS
+                if points != n and not (args.quick and points in QUICK_SKIPS)
+            ]
+            workers = [suite(f"workers-{count}", n, workers=count) for count in ("1", "2")]
+            pairs = [pair(size, count) for size in (n, PEER_LARGE) for count in (None, PEER_WORKERS)]
         # The ceiling is the best of the repeats: anything slower is noise from the machine, not the app.
         step("raw ceiling")
         loopback, in_process = [], []
@@ -506,7 +522,9 @@ def main() -> int:
             "in-process": max(in_process, key=lambda raw: raw.rps),
         }
     elapsed = time.perf_counter() - clock
-    table = render(main_runs, scaling, workers, raws, started, elapsed, args.quick, repeat, pairs, (fault, rerun))
+    table = render(
+        main_runs, scaling, workers, raws, started, elapsed, args.quick, repeat, pairs, (fault, rerun), args.focus
+    )
     args.output.write_text(table, encoding="utf-8")
     print(table)
     print(f"written to {args.output}", file=sys.stderr)
