@@ -30,6 +30,7 @@ from conformance.pytest.collection import (
 )
 from conformance.pytest.finish import RunEnd, RunResult, finish_run
 from conformance.pytest.options import OPTIONS, add_options
+from conformance.pytest.progress import register_progress
 from conformance.pytest.reporting import judge_report, test_outcome
 from conformance.pytest.run_bounds import RunBounds
 from conformance.pytest.settings import RunSettings, SettingsError, build_settings
@@ -85,6 +86,7 @@ def pytest_configure(config: pytest.Config) -> None:
     probed = bool(prepared and prepared.probed)
     config.pluginmanager.register(ConformanceRun(config, settings, probed), "conformance-run")
     register_selections(config, settings)
+    register_progress(config)
 
 
 class ConformanceRun:
