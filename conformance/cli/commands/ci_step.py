@@ -84,7 +84,7 @@ def execute(args: argparse.Namespace) -> int:
         print(f"conformance: the extra arguments input is not shell words: {error}", file=sys.stderr)
         code = int(ExitCode.COULD_NOT_JUDGE)
     else:
-        print(f"conformance {shlex.join(arguments)}", flush=True)
+        # Not echoed: the extra arguments may hold a secret (a -H gateway key) the run itself masks.
         code = _run(arguments[1:])
     outputs = {"verdict": _verdict(Path(report_dir)), "exit-code": str(code), "report-dir": report_dir}
     if problem := write_outputs(outputs):
