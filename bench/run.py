@@ -35,6 +35,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import jinja2
@@ -52,6 +53,14 @@ PEER_SEED = 1
 SCALING_POINTS = (10, 50, 100, 200)
 QUICK_SKIPS = frozenset({100, 200})
 RAW_BUDGET = 30.0
+PEER_LARGE = 100
+PEER_WORKERS = "2"
+PEER_GOAL = 0.8
+"""Issue 21: time to verdict at most 0.8x `st run -c all`, at both sizes and both worker settings."""
+IN_PROCESS_GOAL = 5.0
+FIX_LOOP_FAULT = "read-missing-200-null"
+FIX_LOOP_GOAL = 0.1
+"""A --last-failed re-run after one fault: under a tenth of the full run's wall time."""
 VERSIONED = ("schemathesis", "hypothesis", "pytest", "pytest-xdist", "httpx", "litestar", "uvicorn")
 
 
@@ -171,10 +180,18 @@ def suite_run(
     base_url: str | None = None,
     token: str | None = None,
     cwd: Path | None = None,
+    fault: str | None = None,
+    rerun_of: Path | None = None,
 ) -> Run:
+    """`rerun_of`: the report folder of an earlier run, whose failures a `--last-failed` run re-runs."""
     report_dir = workdir / f"suite-{label}"
     command = [sys.executable, "-m", "conformance", "run", "--max-examples", str(max_examples)]
     command += ["--report-dir", str(report_dir)]
+    if fault is not None:
+        command += ["--fault", fault]
+    if rerun_of is not None:
+        shutil.copytree(rerun_of, report_dir)
+        command += ["--last-failed"]
     if workers is not None:
         command += ["-n", workers]
     if base_url is not None and token is not None:
@@ -184,7 +201,9 @@ def suite_run(
     run = Run(
         label=label,
         tool="suite",
-        target="loopback" if base_url else "in-process" if cwd is None else "in-process, cold cache",
+        target=("loopback" if base_url else "in-process" if cwd is None else "in-process, cold cache")
+        + (f", fault {fault}" if fault else "")
+        + (", --last-failed" if rerun_of else ""),
         max_examples=max_examples,
         workers=workers or "serial",
         wall_s=wall,
@@ -229,19 +248,21 @@ def peer_requests(report_dir: Path) -> tuple[int | None, float | None]:
     return count, in_run or None
 
 
-def peer_run(label: str, workdir: Path, timeout: float, max_examples: int, base_url: str, token: str) -> Run:
+def peer_run(
+    label: str, workdir: Path, timeout: float, max_examples: int, base_url: str, token: str, workers: str | None = None
+) -> Run:
     st = shutil.which("st", path=str(Path(sys.executable).parent)) or shutil.which("st")
     if st is None:
         raise RuntimeError("the Schemathesis CLI `st` is not installed next to this Python or on PATH")
     report_dir = workdir / f"peer-{label}"
     command = [st, "run", str(CONTRACT), "--url", base_url, "-c", "all", "-H", f"Authorization: Bearer {token}"]
     command += ["-n", str(max_examples), "--seed", str(PEER_SEED), "--report", "har,ndjson"]
-    command += ["--report-dir", str(report_dir)]
+    command += ["--report-dir", str(report_dir)] + (["-w", workers] if workers else [])
     log = workdir / f"peer-{label}.log"
     wall, code, rss = timed(command, workdir, log, timeout)
     requests, in_run = peer_requests(report_dir)
     outcome = "timed out" if code is None else last_line(log, r"(issues? found|passed|failed|[Ee]rror)")[:100]
-    return Run(label, "peer", "loopback", max_examples, "1", wall, code, rss, requests, in_run, outcome)
+    return Run(label, "peer", "loopback", max_examples, workers or "1", wall, code, rss, requests, in_run, outcome)
 
 
 def raw_loop(label: str, client: httpx.Client, count: int) -> Raw:
@@ -329,6 +350,9 @@ def render(
     total_s: float,
     quick: bool,
     repeat: int,
+    pairs: list[tuple[Run, Run]],
+    fix_loop: tuple[Run, Run],
+    focus: bool,
 ) -> str:
     def overhead(run: Run) -> float | None:
         raw = raws.get(run.target.split(",")[0])
@@ -345,6 +369,7 @@ def render(
     base = main_runs[0]
     return environment.get_template("results.md.j2").render(
         quick=quick,
+        focus=focus,
         repeat=repeat,
         started=started,
         total_s=total_s,
@@ -365,6 +390,12 @@ def render(
         quick_skips=sorted(QUICK_SKIPS),
         workers=[base, *workers],
         raws=raws,
+        pairs=pairs,
+        peer_goal=PEER_GOAL,
+        in_process_goal=IN_PROCESS_GOAL,
+        fix_loop=fix_loop,
+        fix_loop_goal=FIX_LOOP_GOAL,
+        fix_loop_fault=FIX_LOOP_FAULT,
     )
 
 
@@ -372,6 +403,11 @@ def median_run(runs: list[Run]) -> Run:
     """The run with the median wall time (the upper one for an even count), carrying every wall time."""
     chosen = sorted(runs, key=lambda run: run.wall_s)[len(runs) // 2]
     chosen.walls = [run.wall_s for run in runs]
+    # On the way, so that a benchmark stopped part-way still shows what it measured.
+    print(
+        f"  -> {chosen.tool} {chosen.target} {chosen.max_examples} -w {chosen.workers}: {wall(chosen)} s",
+        file=sys.stderr,
+    )
     return chosen
 
 
@@ -384,6 +420,11 @@ def warm_up(workdir: Path, timeout: float) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the max-examples 100 and 200 points; --repeat 1")
+    parser.add_argument(
+        "--focus",
+        action="store_true",
+        help="only the in-process default, the side-by-side pairs with the peer and the fix loop (issue 21's goals)",
+    )
     parser.add_argument("--repeat", type=int, help="runs per point, the median is reported (default: 3, --quick: 1)")
     parser.add_argument("--max-examples", type=int, default=DEFAULT_MAX_EXAMPLES, help="default: %(default)s")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per child run (default: %(default)s)")
@@ -406,12 +447,12 @@ def main() -> int:
         workdir = Path(folder)
         warm_up(workdir, timeout)
 
-        def suite(label: str, max_examples: int, workers: str | None = None, served: bool = False) -> Run:
+        def suite(label: str, max_examples: int, workers: str | None = None, served: bool = False, **extra: Any) -> Run:
             runs = []
             for index in range(repeat):
                 step(f"suite {label} ({index + 1}/{repeat})")
                 if not served:
-                    runs.append(suite_run(f"{label}-{index}", workdir, timeout, max_examples, workers))
+                    runs.append(suite_run(f"{label}-{index}", workdir, timeout, max_examples, workers, **extra))
                     continue
                 # A fresh server per run, so no run inherits another's items.
                 with served_reference(token, workdir) as base_url:
@@ -426,24 +467,47 @@ def main() -> int:
                     runs.append(peer_run(f"loopback-{index}", workdir, timeout, n, base_url, token))
             return median_run(runs)
 
-        # As on a fresh CI checkout: no .hypothesis/ in the working directory, so Hypothesis rebuilds its
-        # Unicode tables. Every other run shares one working directory, warmed with the cache made here.
-        cold_runs = []
-        for index in range(repeat):
-            step(f"suite in-process, cold Hypothesis cache ({index + 1}/{repeat})")
-            fresh = workdir / f"cold-{index}"
-            fresh.mkdir()
-            cold_runs.append(suite_run(f"cold-{index}", workdir, timeout, n, cwd=fresh))
-        if (fresh / ".hypothesis").is_dir():
-            shutil.copytree(fresh / ".hypothesis", workdir / ".hypothesis", dirs_exist_ok=True)
-        cold = median_run(cold_runs)
-        main_runs = [suite("in-process", n), cold, suite("loopback", n, served=True), peer()]
-        scaling = [
-            suite(f"max-examples-{points}", points)
-            for points in SCALING_POINTS
-            if points != n and not (args.quick and points in QUICK_SKIPS)
-        ]
-        workers = [suite(f"workers-{count}", n, workers=count) for count in ("1", "2")]
+        def pair(max_examples: int, workers: str | None) -> tuple[Run, Run]:
+            """The suite and the peer over loopback, one after the other in each repeat, so that both meet the
+            same moment of a shared machine; `workers` for both (-n, -w), else each tool's default."""
+            suites, peers = [], []
+            label = f"pair-{max_examples}-{workers or 'default'}"
+            for index in range(repeat):
+                step(
+                    f"side by side, max-examples {max_examples}, workers {workers or 'default'} ({index + 1}/{repeat})"
+                )
+                with served_reference(token, workdir) as base_url:
+                    run = suite_run(f"{label}-{index}", workdir, timeout, max_examples, workers, base_url, token)
+                    suites.append(run)
+                with served_reference(token, workdir) as base_url:
+                    peers.append(peer_run(f"{label}-{index}", workdir, timeout, max_examples, base_url, token, workers))
+            return median_run(suites), median_run(peers)
+
+        fault = suite("fault", n, fault=FIX_LOOP_FAULT)
+        rerun = suite("last-failed", n, fault=FIX_LOOP_FAULT, rerun_of=workdir / f"suite-{fault.label}")
+        if args.focus:
+            pairs = [pair(size, count) for size in (n, PEER_LARGE) for count in (None, PEER_WORKERS)]
+            main_runs, scaling, workers = [suite("in-process", n), *pairs[0]], [], []
+        else:
+            # As on a fresh CI checkout: no .hypothesis/ in the working directory, so Hypothesis rebuilds its
+            # Unicode tables. Every other run shares one working directory, warmed with the cache made here.
+            cold_runs = []
+            for index in range(repeat):
+                step(f"suite in-process, cold Hypothesis cache ({index + 1}/{repeat})")
+                fresh = workdir / f"cold-{index}"
+                fresh.mkdir()
+                cold_runs.append(suite_run(f"cold-{index}", workdir, timeout, n, cwd=fresh))
+            if (fresh / ".hypothesis").is_dir():
+                shutil.copytree(fresh / ".hypothesis", workdir / ".hypothesis", dirs_exist_ok=True)
+            cold = median_run(cold_runs)
+            main_runs = [suite("in-process", n), cold, suite("loopback", n, served=True), peer()]
+            scaling = [
+                suite(f"max-examples-{points}", points)
+                for points in SCALING_POINTS
+                if points != n and not (args.quick and points in QUICK_SKIPS)
+            ]
+            workers = [suite(f"workers-{count}", n, workers=count) for count in ("1", "2")]
+            pairs = [pair(size, count) for size in (n, PEER_LARGE) for count in (None, PEER_WORKERS)]
         # The ceiling is the best of the repeats: anything slower is noise from the machine, not the app.
         step("raw ceiling")
         loopback, in_process = [], []
@@ -457,11 +521,14 @@ def main() -> int:
             "loopback": max(loopback, key=lambda raw: raw.rps),
             "in-process": max(in_process, key=lambda raw: raw.rps),
         }
-    table = render(main_runs, scaling, workers, raws, started, time.perf_counter() - clock, args.quick, repeat)
+    elapsed = time.perf_counter() - clock
+    table = render(
+        main_runs, scaling, workers, raws, started, elapsed, args.quick, repeat, pairs, (fault, rerun), args.focus
+    )
     args.output.write_text(table, encoding="utf-8")
     print(table)
     print(f"written to {args.output}", file=sys.stderr)
-    measured = [*main_runs, *scaling, *workers]
+    measured = [*main_runs, *scaling, *workers, *(run for both in pairs for run in both), fault, rerun]
     return 0 if all(run.exit_code is not None and run.requests for run in measured) else 1
 
 

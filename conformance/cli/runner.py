@@ -22,11 +22,14 @@ PYTEST_INI = Path(__file__).resolve().parent.parent / "pytest.ini"
 PLUGINS = ("conformance.pytest.plugin", "schemathesis.pytest.plugin", "xdist.plugin")
 
 
-def pytest_arguments(options: Mapping[str, Any], workers: str | None = None, extra: Sequence[str] = ()) -> list[str]:
-    """The pytest command line of a run with these options (`settings.Option.dest` keys)."""
+def pytest_arguments(
+    options: Mapping[str, Any], workers: str | None = None, extra: Sequence[str] = (), modules: Sequence[Path] = ()
+) -> list[str]:
+    """The pytest command line of a run with these options (`settings.Option.dest` keys); `modules`: collect
+    only these suite modules (a partial run's), not the whole suites folder."""
     report_dir = Path(str(options.get("report_dir") or "reports"))
     arguments = [
-        str(SUITES_DIR),
+        *(str(module) for module in modules or [SUITES_DIR]),
         "-c",
         str(PYTEST_INI),
         "--rootdir",

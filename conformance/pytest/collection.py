@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conformance.contract.catalog import Level, load_catalog
+from conformance.pytest.rerun import Selection
+from conformance.pytest.settings import RunSettings
 from conformance.pytest.sharding import Shard, plan
 from conformance.pytest.stash import SHARD_PLAN
 
@@ -62,6 +64,31 @@ class ShardSelection:
         if others:
             self.config.hook.pytest_deselected(items=others)
             items[:] = [item for position, item in enumerate(items) if position in kept]
+
+
+class PartialSelection:
+    """Keeps a partial run's tests (--failed-in, --requirement), where the tests are collected (in each xdist
+    worker), before a shard would be dealt."""
+
+    def __init__(self, config: pytest.Config, selection: Selection) -> None:
+        self.config = config
+        self.selection = selection
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        keeps = [self.selection.keeps(test_id(item), requirement_ids(item)) for item in items]
+        if not all(keeps):
+            self.config.hook.pytest_deselected(
+                items=[item for item, kept in zip(items, keeps, strict=True) if not kept]
+            )
+            items[:] = [item for item, kept in zip(items, keeps, strict=True) if kept]
+
+
+def register_selections(config: pytest.Config, settings: RunSettings) -> None:
+    """The selections the settings ask for, beyond -k and --quick: a partial run's, a shard's."""
+    if settings.selection is not None:
+        config.pluginmanager.register(PartialSelection(config, settings.selection), "conformance-partial")
+    if settings.shard is not None:
+        config.pluginmanager.register(ShardSelection(config, settings.shard), "conformance-shard")
 
 
 def declare_markers(config: pytest.Config) -> None:

@@ -12,12 +12,13 @@ from typing import Any
 from conformance import __version__
 from conformance.contract.catalog import load_catalog
 from conformance.contract.document import DOCUMENT_HTML, contract_sha256
+from conformance.pytest.rerun import partial_reason, partial_record
 from conformance.pytest.settings import RunSettings
 from conformance.pytest.sharding import ShardPlan
 from conformance.reports.json_report import report_dict
 from conformance.target.facts import RunFacts
 from conformance.verdict.gate import Gate, decide_gate
-from conformance.verdict.judging import Judgement, judge_run
+from conformance.verdict.judging import ExitCode, Judgement, judge_run
 from conformance.verdict.outcomes import TestOutcome
 
 
@@ -126,9 +127,16 @@ def finish_run(end: RunEnd, today: datetime.date) -> RunResult:
         elsewhere = frozenset(load_catalog().ids)
     elif end.shard_plan is not None:
         elsewhere = frozenset(end.shard_plan.elsewhere)
+    elif settings.selection is not None:
+        # A partial run may pass only what it ran in full; the rest of what it saw can fail, never pass.
+        elsewhere = frozenset(load_catalog().ids) - settings.selection.judged_whole
 
     def judge_excusing(excused: frozenset[str]) -> Judgement:
         judgement = judge_run(end.outcomes, settings.level, settings.target.read_only, aborted, excused, elsewhere)
+        if settings.selection is not None:
+            record = partial_record(settings.selection, end.outcomes, judgement)
+            passed = judgement.exit_code is ExitCode.CONFORMANT and not aborted
+            return replace(judgement, reason=partial_reason(record, judgement.reason, passed))
         if settings.shard is None:
             return judgement
         return replace(judgement, reason=f"shard {settings.shard.label}: {judgement.reason}")
@@ -145,4 +153,5 @@ def finish_run(end: RunEnd, today: datetime.date) -> RunResult:
         manifest(end, aborted),
         evidence=settings.shard is not None,
     )
+    data["partial"] = partial_record(settings.selection, end.outcomes, judgement) if settings.selection else None
     return RunResult(judgement, gate, data)

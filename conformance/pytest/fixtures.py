@@ -9,7 +9,7 @@ import pytest
 from conformance.checks.items import Items
 from conformance.pytest.cleanup import clean_up, delete_open_input, measure, take_snapshot
 from conformance.pytest.settings import RunSettings
-from conformance.pytest.stash import FACTS, PACER, REDACTOR, RUN_ID, SETTINGS, is_worker
+from conformance.pytest.stash import CLIENT, FACTS, PACER, REDACTOR, RUN_ID, SETTINGS, is_worker
 from conformance.target.client import ApiClient
 from conformance.target.facts import RunFacts
 from conformance.target.ledger import Ledger
@@ -46,6 +46,7 @@ def api(target: OpenTarget, run_tag: str, pytestconfig: pytest.Config) -> Iterat
     client = run_client(target, pytestconfig.stash[SETTINGS].target, pytestconfig.stash[PACER], ledger)
     # The in-process token is made by open_target: from here on it is masked too.
     pytestconfig.stash[REDACTOR] = client.redactor
+    pytestconfig.stash[CLIENT] = client
     items = Items(client, run_tag)
     start = take_snapshot(items) if measured_here(pytestconfig) else None
     yield client

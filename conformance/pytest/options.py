@@ -52,6 +52,16 @@ OPTIONS = (
     ),
     Option("--shard", "run part K of N of the tests (e.g. 2/3) on this machine; `conformance merge` joins the parts"),
     Option("--durations-from", "with --shard: balance the parts by the test durations in this (earlier) report"),
+    Option(
+        "--failed-in",
+        "partial run: only the tests that failed or errored in this earlier conformance.json"
+        " (`conformance run --last-failed` names the last one in --report-dir)",
+    ),
+    Option(
+        "--requirement",
+        "partial run: judge this requirement ID with all of its tests (repeatable)",
+        repeated=True,
+    ),
     Option("--expect", "TOML file of known failures: the gate passes when every failure is expected (exit 0)"),
     Option("--strict-expect", "with --expect: expected failures that now pass fail the gate too", flag_only=True),
     Option(

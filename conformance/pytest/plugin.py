@@ -21,9 +21,16 @@ from conformance.checks.current import citing
 from conformance.checks.generated import Budget, set_budget
 from conformance.pytest import stash as keys
 from conformance.pytest.cleanup import Snapshot, settle_shared, snapshot_shared
-from conformance.pytest.collection import ShardSelection, check_citations, declare_markers, keep_quick, requirement_ids
+from conformance.pytest.collection import (
+    check_citations,
+    declare_markers,
+    keep_quick,
+    register_selections,
+    requirement_ids,
+)
 from conformance.pytest.finish import RunEnd, RunResult, finish_run
 from conformance.pytest.options import OPTIONS, add_options
+from conformance.pytest.progress import register_progress
 from conformance.pytest.reporting import judge_report, test_outcome
 from conformance.pytest.run_bounds import RunBounds
 from conformance.pytest.settings import RunSettings, SettingsError, build_settings
@@ -78,8 +85,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[keys.PACER] = pacer_for(settings.target, config.stash[keys.PACING_DIR])
     probed = bool(prepared and prepared.probed)
     config.pluginmanager.register(ConformanceRun(config, settings, probed), "conformance-run")
-    if settings.shard is not None:
-        config.pluginmanager.register(ShardSelection(config, settings.shard), "conformance-shard")
+    register_selections(config, settings)
+    register_progress(config)
 
 
 class ConformanceRun:

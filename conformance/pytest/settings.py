@@ -20,6 +20,7 @@ from conformance.pytest.options import (
     HEADERS_ENV,
     QUICK_MAX_EXAMPLES,
 )
+from conformance.pytest.rerun import Selection, failed_in, for_requirements
 from conformance.pytest.sharding import Shard, read_durations
 from conformance.reports.files import ReportError
 from conformance.target.options import DEFAULT_MAX_RETRIES, DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT, TargetOptions
@@ -51,6 +52,8 @@ class RunSettings:
     expectations: Expectations | None = None
     strict_expect: bool = False
     shard: Shard | None = None
+    selection: Selection | None = None
+    """A partial run (--failed-in, --requirement): only these tests."""
 
 
 def _base_url(value: str | None) -> str | None:
@@ -102,6 +105,25 @@ def _shard(value: object, durations_from: object) -> Shard | None:
     except ReportError as error:
         raise SettingsError(f"--durations-from: {error}") from None
     return Shard(int(parts[1]), int(parts[2]), durations)
+
+
+def _selection(values: Mapping[str, Any]) -> Selection | None:
+    report, requirements = values.get("failed_in") or None, values.get("requirement") or None
+    if report and requirements:
+        raise SettingsError("--last-failed and --requirement are two partial runs: give one of them")
+    if (report or requirements) and values.get("shard"):
+        raise SettingsError("a partial run (--last-failed, --requirement) is not sharded: leave out --shard")
+    if requirements:
+        try:
+            return for_requirements(requirements, load_catalog().ids)
+        except ValueError as error:
+            raise SettingsError(str(error)) from None
+    if report:
+        try:
+            return failed_in(str(report))
+        except ReportError as error:
+            raise SettingsError(f"--last-failed: {error}") from None
+    return None
 
 
 def expectations_option(path: str | None, strict: bool) -> Expectations | None:
@@ -210,6 +232,7 @@ def build_settings(values: Mapping[str, Any]) -> RunSettings:
         shard=_shard(values.get("shard"), values.get("durations_from")),
         expectations=expectations_option(values.get("expect") or None, bool(values.get("strict_expect"))),
         strict_expect=bool(values.get("strict_expect")),
+        selection=_selection(values),
     )
 
 

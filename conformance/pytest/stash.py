@@ -8,6 +8,7 @@ import pytest
 
 from conformance.pytest.settings import RunSettings
 from conformance.pytest.sharding import ShardPlan
+from conformance.target.client import ApiClient
 from conformance.target.facts import RunFacts
 from conformance.target.pacing import Pacer
 from conformance.target.redaction import Redactor
@@ -20,6 +21,8 @@ FACTS = pytest.StashKey[RunFacts]()
 SHARD_PLAN = pytest.StashKey[ShardPlan]()
 """Made where the tests are collected (in each xdist worker, the same in all); sent to the controller."""
 PACER = pytest.StashKey[Pacer]()
+CLIENT = pytest.StashKey[ApiClient]()
+"""The session's client, once made: the progress line reads how many requests it sent."""
 PACING_DIR = pytest.StashKey[str]()
 """Where the run's processes share their request rate and waiting; made and removed by the controller."""
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.reports.causes import not_run_causes
+from conformance.reports.partial import partial_lines
 from conformance.verdict.gate import Gate
 from conformance.verdict.judging import Judgement, Status, Verdict
 
@@ -160,6 +161,8 @@ def print_summary(terminal: Any, judgement: Judgement, gate: Gate, data: dict[st
     terminal.write_line(
         f"target:  {data['target']}; gate: {manifest['level'].upper()}; requests: {manifest['requests']}"
     )
+    for line in partial_lines(data):
+        terminal.write_line(line, yellow=True, bold=line.startswith("PARTIAL"))
     if shard := manifest.get("shard"):
         terminal.write_line(
             f"shard:   {shard['index']}/{shard['count']}, not a whole run: `conformance merge` gives its verdict"

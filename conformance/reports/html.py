@@ -9,6 +9,7 @@ from conformance.contract.document import DOCUMENT_HTML, place_contract_beside
 from conformance.reports.causes import blocked_counts, normalised, not_run_causes
 from conformance.reports.console import VERDICT_TITLES
 from conformance.reports.files import evidence_line, failures_by_gate, first_evidence
+from conformance.reports.partial import partial_lines
 from conformance.templating import html_templates
 from conformance.text import first_line
 from conformance.verdict.outcomes import Outcome
@@ -78,6 +79,7 @@ def render_html(data: dict[str, Any], contract: str = DOCUMENT_HTML) -> str:
         regressions=regressions,
         expected=expected,
         contract=contract,
+        partial=partial_lines(data),
     )
 
 

@@ -13,6 +13,7 @@ from conformance.reports.compare import Comparison
 from conformance.reports.console import VERDICT_TITLES
 from conformance.reports.files import evidence_line, failures_by_gate, first_evidence
 from conformance.reports.matrix import Matrix
+from conformance.reports.partial import partial_lines
 from conformance.templating import markdown_templates
 
 STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
@@ -52,6 +53,7 @@ def run_markdown(data: dict[str, Any]) -> str:
         counts=counts,
         causes=causes[:CAUSES_SHOWN],
         more_causes=max(0, len(causes) - CAUSES_SHOWN),
+        partial=partial_lines(data),
     )
 
 

@@ -103,7 +103,7 @@ def _judge_one(
     if failing:
         return Status.FAILED, ran, f"{tally}, {len(failing)} failed it"
     if requirement_id in elsewhere:
-        return Status.NOT_RUN, ran, f"{tally} here; tests in other shards check it too"
+        return Status.NOT_RUN, ran, f"{tally} here; tests this run left out (other shards, a partial run) check it too"
     if any(not outcome.generated for outcome in passing) or (passing and not hand_written):
         # A pass on part of its tests says so: the rest were held back (safety rule) or could not run.
         return Status.PASSED, ran, tally if ran == total else f"{tally}, {total - ran} not run"
@@ -122,7 +122,8 @@ def _judge_one(
 def requirement_results(
     catalog: Catalog, outcomes: list[TestOutcome], elsewhere: frozenset[str] = frozenset()
 ) -> list[RequirementResult]:
-    """`elsewhere`: requirements that tests in other shards of the run also check; here they can fail, never pass."""
+    """`elsewhere`: requirements that tests this run left out (other shards, a partial run) also check; here they can
+    fail, never pass."""
     results = []
     for requirement in catalog.requirements:
         # A test can also fail a requirement it does not cite (a create inside a delete test answering 500).

@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from conformance.cli.commands import compare, contract, expect, matrix, merge, run, selftest
+from conformance.cli.commands import ci_step, compare, contract, expect, matrix, merge, run, selftest
 
-COMMANDS: tuple[ModuleType, ...] = (run, merge, expect, compare, matrix, contract, selftest)
+COMMANDS: tuple[ModuleType, ...] = (run, merge, expect, compare, matrix, contract, selftest, ci_step)

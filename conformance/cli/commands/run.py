@@ -7,8 +7,9 @@ import sys
 import time
 from pathlib import Path
 
-from conformance.cli.runner import pytest_arguments, run_pytest
+from conformance.cli.runner import SUITES_DIR, pytest_arguments, run_pytest
 from conformance.pytest.options import OPTIONS, add_options
+from conformance.pytest.rerun import LAST_FAILED, default_report
 from conformance.pytest.settings import SettingsError, build_settings
 from conformance.pytest.stash import PreparedRun
 from conformance.reports.markdown import append_step_summary
@@ -22,18 +23,37 @@ HELP = "run the conformance suites against a target"
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_options(parser.add_argument)
+    parser.add_argument(
+        "--last-failed",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="REPORT",
+        help="partial run: only the tests that failed or errored in REPORT (default: conformance.json in --report-dir)",
+    )
     parser.add_argument("-n", "--workers", default=None, help="parallel workers (pytest-xdist), e.g. 2 or auto")
     parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after --: extra pytest arguments (e.g. -k auth)")
 
 
 def execute(args: argparse.Namespace) -> int:
     options = vars(args)
+    if args.last_failed is not None:
+        options["failed_in"] = args.last_failed or default_report(str(args.report_dir or "reports"))
     try:
         # Built once, here, so a bad option is one line before anything starts; the plugin is handed them.
         settings = build_settings(options)
     except SettingsError as error:
         print(f"conformance: {error}", file=sys.stderr)
         return int(ExitCode.COULD_NOT_JUDGE)
+    selection = settings.selection
+    if selection is not None and selection.kind == LAST_FAILED and not selection.tests:
+        # pytest's --lf would run everything; here the earlier verdict stands, and its exit code with it.
+        print(
+            f"conformance: nothing to re-run: no test failed or errored in {selection.source}"
+            f" (its verdict: {selection.source_verdict})",
+            file=sys.stderr,
+        )
+        return int(selection.source_exit_code or 0)
     if not settings.target.in_process:
         with own_pacer(settings.target) as pacer:
             probe = preflight(settings.target, pacer)
@@ -47,7 +67,8 @@ def execute(args: argparse.Namespace) -> int:
     # builds the settings that line makes, and probes with them, instead of taking these.
     overridden = any(argument.split("=", 1)[0] in OPTION_FLAGS for argument in args.pytest_args)
     prepared = None if overridden else PreparedRun(settings, probed=not settings.target.in_process)
-    code = run_pytest(pytest_arguments(options, args.workers, args.pytest_args), prepared)
+    modules = selection.modules(SUITES_DIR) if selection is not None else []
+    code = run_pytest(pytest_arguments(options, args.workers, args.pytest_args, modules), prepared)
     _add_to_job_summary(Path(settings.report_dir) / "conformance.md", started)
     # pytest's own codes (usage error, internal error, no tests) all mean the target was not judged.
     return code if code in {int(member) for member in ExitCode} else int(ExitCode.COULD_NOT_JUDGE)
