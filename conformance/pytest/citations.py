@@ -44,9 +44,7 @@ class _Collector:
         for item in items:
             function = getattr(item, "originalname", None) or item.name.split("[", 1)[0]
             case = item.name[len(function) :]
-            self.citations.append(
-                Citation(item.path.name, function, case, requirement_ids(item), assertion_ids(item))
-            )
+            self.citations.append(Citation(item.path.name, function, case, requirement_ids(item), assertion_ids(item)))
 
 
 def _collect(directory: Path) -> None:
