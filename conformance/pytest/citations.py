@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,7 @@ def _collect(directory: Path) -> None:
     print(json.dumps([[c.module, c.function, c.case, c.requirements, c.assertions] for c in collector.citations]))
 
 
+@cache
 def collect_citations(directory: Path = SUITES) -> list[Citation]:
     """Every test case of the suites in `directory`, in collection order. A pytest of its own, in a child
     process: the suites' modules and the plugin's state stay out of the caller's process."""

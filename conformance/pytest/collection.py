@@ -22,6 +22,14 @@ def assertion_ids(item: pytest.Item) -> tuple[str, ...]:
     return tuple(dict.fromkeys(aid for mark in item.iter_markers(ASSERTS) for aid in mark.args))
 
 
+def record_citations(item: pytest.Item) -> None:
+    """Shown per test case in JUnit XML, so CI systems list the requirements and assertions a test checks; the
+    report of the test carries them (from an xdist worker too)."""
+    if not any(name == "requirements" for name, _ in item.user_properties):
+        item.user_properties.append(("requirements", " ".join(requirement_ids(item))))
+        item.user_properties.append(("assertions", " ".join(assertion_ids(item))))
+
+
 def test_id(item: pytest.Item) -> str:
     """The item's node id with its parameters: pytest 9 leaves a Schemathesis item's operation out of its node
     id, so all six operations of a property test would share one id in the reports, JUnit and the shards."""

@@ -21,7 +21,14 @@ from conformance.checks.current import citing
 from conformance.checks.generated import Budget, set_budget
 from conformance.pytest import stash as keys
 from conformance.pytest.cleanup import Snapshot, settle_shared, snapshot_shared
-from conformance.pytest.collection import ShardSelection, check_citations, declare_markers, keep_quick, requirement_ids
+from conformance.pytest.collection import (
+    ShardSelection,
+    check_citations,
+    declare_markers,
+    keep_quick,
+    record_citations,
+    requirement_ids,
+)
 from conformance.pytest.finish import RunEnd, RunResult, finish_run
 from conformance.pytest.options import OPTIONS, add_options
 from conformance.pytest.reporting import judge_report, test_outcome
@@ -131,9 +138,7 @@ class ConformanceRun:
             keep_quick(self.config, items)
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
-        # Shown per test case in JUnit XML, so CI systems list the requirements a test checks.
-        if not any(name == "requirements" for name, _ in item.user_properties):
-            item.user_properties.append(("requirements", " ".join(requirement_ids(item))))
+        record_citations(item)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:

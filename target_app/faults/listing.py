@@ -20,6 +20,19 @@ class _OffsetOffByOne(FaultyStore):
         return await super().page(offset + 1, limit)
 
 
+PAGE_CAP = 50
+
+
+@store_fault(
+    "list-capped-at-50",
+    ("LIST-WINDOW",),
+    f"pages silently stop at {PAGE_CAP} items: limit=100 on a longer collection gives {PAGE_CAP}",
+)
+class _CappedAt50(FaultyStore):
+    async def page(self, offset: int, limit: int) -> tuple[list[Item], int]:
+        return await super().page(offset, min(limit, PAGE_CAP))
+
+
 @store_fault("list-total-counts-page", ("LIST-TOTAL",), "`total` is the size of the page, not of the collection")
 class _TotalCountsPage(FaultyStore):
     async def page(self, offset: int, limit: int) -> tuple[list[Item], int]:

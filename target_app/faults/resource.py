@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+import unicodedata
+from typing import Any, Literal
 
 from litestar.types import Scope
 
@@ -29,6 +30,30 @@ def _trims_strings(document: dict[str, Any]) -> None:
     for member in ("name", "description"):
         if isinstance(document.get(member), str) and document[member].strip():
             document[member] = document[member].strip()
+
+
+@body_fault(
+    "normalises-unicode-nfc",
+    ("ITEM-ROUNDTRIP", "VALID-422"),
+    "names and descriptions are stored NFC-normalised: a name sent as e + U+0301 comes back as U+00E9",
+)
+def _normalises_unicode_nfc(document: dict[str, Any]) -> None:
+    _normalise(document, "NFC")
+
+
+@body_fault(
+    "normalises-unicode-nfkc",
+    ("ITEM-ROUNDTRIP", "VALID-422"),
+    "names and descriptions are stored NFKC-normalised (compatibility folding): the ligature U+FB01 comes back as fi",
+)
+def _normalises_unicode_nfkc(document: dict[str, Any]) -> None:
+    _normalise(document, "NFKC")
+
+
+def _normalise(document: dict[str, Any], form: Literal["NFC", "NFD", "NFKC", "NFKD"]) -> None:
+    for member in ("name", "description"):
+        if isinstance(document.get(member), str):
+            document[member] = unicodedata.normalize(form, document[member])
 
 
 @fault(
