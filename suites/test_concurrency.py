@@ -45,6 +45,7 @@ def in_parallel(count: int, send: Callable[[int], httpx.Response]) -> list[httpx
 
 
 @pytest.mark.requirement("CONC-CREATE")
+@pytest.mark.asserts("CONC-CREATE.all-succeed", "CONC-CREATE.distinct-ids", "CONC-CREATE.all-listed")
 def test_concurrent_creates_all_succeed_with_distinct_ids(api: ApiClient, items: Items) -> None:
     """CONC-CREATE: concurrent creates all succeed, with distinct ids, and all of them are listed afterwards."""
     bodies = [items.body(description=f"concurrent {index}") for index in range(CREATES)]
@@ -127,6 +128,7 @@ def verify_serial_end(items: Items, original: dict[str, Any], patches: list[dict
 
 
 @pytest.mark.requirement("CONC-UPDATE")
+@pytest.mark.asserts("CONC-UPDATE.stored-state-serial", "CONC-UPDATE.responses-serial")
 def test_concurrent_patches_end_as_some_serial_order(api: ApiClient, items: Items) -> None:
     """CONC-UPDATE: after concurrent PATCHes of one Item, its stored state and every response are what some
     serial order of those PATCHes would give: each response shows the members its own PATCH set, and the
@@ -140,6 +142,7 @@ def test_concurrent_patches_end_as_some_serial_order(api: ApiClient, items: Item
 
 
 @pytest.mark.requirement("CONC-UPDATE")
+@pytest.mark.asserts("CONC-UPDATE.stored-state-serial", "CONC-UPDATE.responses-serial")
 def test_concurrent_patches_of_different_members_are_all_kept(api: ApiClient, items: Items) -> None:
     """CONC-UPDATE: PATCHes of different members of one Item, sent at once, are all kept, since in every serial
     order each member ends with the one PATCH that set it. A server that reads the item and later writes it

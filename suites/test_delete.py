@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conformance.checks.cases import cases
 from conformance.checks.items import NEWEST_WITH_ROOM, Items, quiet_attempts
 from conformance.checks.verify import fail, verify_status, verify_total_change
 from conformance.target.client import ApiClient
@@ -11,6 +12,7 @@ from conformance.target.paths import item_path
 
 
 @pytest.mark.requirement("DELETE-204")
+@pytest.mark.asserts("DELETE-204.status-204", "DELETE-204.empty-body")
 def test_delete_of_an_existing_item_answers_204_with_an_empty_body(api: ApiClient, items: Items) -> None:
     """DELETE-204: an existing id gets 204 with an empty body."""
     item = items.create()
@@ -25,7 +27,13 @@ def test_delete_of_an_existing_item_answers_204_with_an_empty_body(api: ApiClien
 
 
 @pytest.mark.requirement("DELETE-GONE")
-@pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE"])
+@pytest.mark.parametrize(
+    "method",
+    cases(
+        {m: m for m in ("GET", "PUT", "PATCH", "DELETE")},
+        {m: f"DELETE-GONE.{m.lower()}-404" for m in ("GET", "PUT", "PATCH", "DELETE")},
+    ),
+)
 def test_a_deleted_item_answers_404_to_every_item_method(items: Items, method: str) -> None:
     """DELETE-GONE: afterwards GET, PUT, PATCH and DELETE of that id get 404."""
     item = items.create()
@@ -35,6 +43,7 @@ def test_a_deleted_item_answers_404_to_every_item_method(items: Items, method: s
 
 
 @pytest.mark.requirement("DELETE-GONE")
+@pytest.mark.asserts("DELETE-GONE.left-the-list", "DELETE-GONE.total-one-less")
 def test_a_deleted_item_leaves_the_list_and_its_total(items: Items) -> None:
     """DELETE-GONE: the Item is gone from the list, and `total` is one less.
 
@@ -59,6 +68,7 @@ def test_a_deleted_item_leaves_the_list_and_its_total(items: Items) -> None:
 
 
 @pytest.mark.requirement("DELETE-404")
+@pytest.mark.asserts("DELETE-404.missing-id-404")
 def test_delete_of_a_missing_id_answers_404(api: ApiClient, items: Items) -> None:
     """DELETE-404: a missing id gets 404."""
     response = api.delete(item_path(items.absent_id()))

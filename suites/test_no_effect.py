@@ -76,11 +76,35 @@ REFUSALS: dict[str, Refusal] = {
     "DELETE-400": refusal({400, 404}, "PATH-ID", lambda w: w.api.delete(w.beside())),
     "DELETE-404": refusal(404, "DELETE-404", lambda w: w.api.delete(w.absent())),
 }
+UNCHANGED_AFTER_401 = "AUTH-NO-EFFECT.list-and-total-unchanged"
+NO_EFFECT_ASSERTS: dict[str, tuple[str, ...]] = {
+    "POST-401": ("AUTH-NO-EFFECT.post-stores-nothing", UNCHANGED_AFTER_401),
+    "POST-400": ("VALID-400.syntax-error", "VALID-400.nothing-stored-or-changed"),
+    "POST-422": ("VALID-422.price-zero", "VALID-422.nothing-stored-or-changed"),
+    "PUT-401": ("AUTH-NO-EFFECT.put-changes-nothing", UNCHANGED_AFTER_401),
+    "PUT-400": ("VALID-400.syntax-error", "VALID-400.nothing-stored-or-changed"),
+    "PUT-404": ("REPLACE-404.missing-id-404", "REPLACE-404.no-upsert"),
+    "PUT-422": ("VALID-422.price-zero", "VALID-422.nothing-stored-or-changed"),
+    "PATCH-401": ("AUTH-NO-EFFECT.patch-changes-nothing", UNCHANGED_AFTER_401),
+    "PATCH-400": ("VALID-400.syntax-error", "VALID-400.nothing-stored-or-changed"),
+    "PATCH-404": ("UPDATE-404.missing-id-404",),
+    "PATCH-422": ("VALID-422.price-zero", "VALID-422.nothing-stored-or-changed"),
+    "DELETE-401": ("AUTH-NO-EFFECT.delete-keeps-the-item", UNCHANGED_AFTER_401),
+    "DELETE-400": ("PATH-ID.starts-like-an-existing-id",),
+    "DELETE-404": ("DELETE-404.missing-id-404",),
+}
 
 
 @pytest.mark.parametrize(
     "case",
-    [pytest.param(case, id=key, marks=pytest.mark.requirement(case.requirement)) for key, case in REFUSALS.items()],
+    [
+        pytest.param(
+            case,
+            id=key,
+            marks=(pytest.mark.requirement(case.requirement), pytest.mark.asserts(*NO_EFFECT_ASSERTS[key])),
+        )
+        for key, case in REFUSALS.items()
+    ],
 )
 def test_a_refused_write_changes_nothing_not_even_partly(api: ApiClient, items: Items, case: Refusal) -> None:
     """A write refused with 401, 400, 404 or 422 changes nothing: not the item, not the list, not the total."""

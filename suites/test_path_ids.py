@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
+from conformance.checks.cases import cases
 from conformance.checks.items import Items
 from conformance.checks.verify import verify_status, verify_unchanged
 from conformance.target.client import ApiClient
@@ -23,7 +24,19 @@ BESIDE_AN_ITEM: dict[str, Callable[[int], str]] = {
 
 
 @pytest.mark.requirement("PATH-ID")
-@pytest.mark.parametrize("segment", SEGMENTS.values(), ids=SEGMENTS.keys())
+@pytest.mark.parametrize(
+    "segment",
+    cases(
+        SEGMENTS,
+        {
+            "word": "PATH-ID.word",
+            "fraction": "PATH-ID.fraction",
+            "zero": "PATH-ID.zero",
+            "negative": "PATH-ID.negative",
+            "unicode": "PATH-ID.word",
+        },
+    ),
+)
 @pytest.mark.parametrize("method", METHODS)
 def test_an_impossible_id_gets_400_or_404(items: Items, method: str, segment: str) -> None:
     """PATH-ID: a segment that is not an integer gets 400 or 404; an id ≤ 0 gets 404 or 400."""
@@ -35,6 +48,7 @@ def test_an_impossible_id_gets_400_or_404(items: Items, method: str, segment: st
 @pytest.mark.requirement("PATH-ID")
 @pytest.mark.parametrize("segment", BESIDE_AN_ITEM.values(), ids=BESIDE_AN_ITEM.keys())
 @pytest.mark.parametrize("method", METHODS)
+@pytest.mark.asserts("PATH-ID.starts-like-an-existing-id")
 def test_a_segment_that_starts_like_an_existing_id_gets_400_or_404(
     api: ApiClient, items: Items, method: str, segment: Callable[[int], str]
 ) -> None:

@@ -25,6 +25,11 @@ def scratch() -> dict[str, int]:
 
 @pytest.mark.requirement(*GENERAL, "CREATE-201", "READ-200", "REPLACE-200", "UPDATE-200", "DELETE-204", "LIST-200")
 @contract_schema("positive").parametrize()
+@pytest.mark.asserts(
+    "GEN-NO-5XX.valid-requests",
+    "GEN-DOCUMENTED.status-documented",
+    "GEN-DOCUMENTED.body-matches-schema",
+)
 def test_valid_requests_are_accepted_as_documented(
     case: Case, api: ApiClient, items: Items, scratch: dict[str, int]
 ) -> None:
@@ -33,6 +38,11 @@ def test_valid_requests_are_accepted_as_documented(
 
 @pytest.mark.requirement(*GENERAL, "VALID-422", "LIST-PARAMS-400", "PATH-ID")
 @contract_schema("negative").exclude(operation_id=sorted(WITH_BODY)).parametrize()
+@pytest.mark.asserts(
+    "GEN-NO-5XX.invalid-requests",
+    "GEN-DOCUMENTED.status-documented",
+    "GEN-DOCUMENTED.body-matches-schema",
+)
 def test_invalid_requests_are_refused_as_documented(
     case: Case, api: ApiClient, items: Items, scratch: dict[str, int]
 ) -> None:
@@ -41,6 +51,11 @@ def test_invalid_requests_are_refused_as_documented(
 
 @pytest.mark.requirement(*GENERAL, "VALID-422", "PATH-ID")
 @contract_schema("negative", extra_members=True).include(operation_id=sorted(WITH_BODY)).parametrize()
+@pytest.mark.asserts(
+    "GEN-NO-5XX.invalid-requests",
+    "GEN-DOCUMENTED.status-documented",
+    "GEN-DOCUMENTED.body-matches-schema",
+)
 def test_invalid_bodies_are_refused_as_documented(
     case: Case, api: ApiClient, items: Items, scratch: dict[str, int]
 ) -> None:

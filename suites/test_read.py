@@ -11,6 +11,7 @@ from conformance.target.paths import item_path
 
 
 @pytest.mark.requirement("READ-200")
+@pytest.mark.asserts("READ-200.status-200", "READ-200.body-is-the-item")
 def test_an_existing_id_gets_200_with_the_item(api: ApiClient, items: Items) -> None:
     """READ-200: an existing id gets 200 with the Item."""
     created = items.create(items.body(description="to read"))
@@ -18,6 +19,7 @@ def test_an_existing_id_gets_200_with_the_item(api: ApiClient, items: Items) -> 
 
 
 @pytest.mark.requirement("READ-404")
+@pytest.mark.asserts("READ-404.never-created")
 def test_an_id_never_created_gets_404(api: ApiClient, items: Items) -> None:
     """READ-404: an id that was never created gets 404."""
     missing = items.absent_id()
@@ -27,6 +29,7 @@ def test_an_id_never_created_gets_404(api: ApiClient, items: Items) -> None:
 
 
 @pytest.mark.requirement("READ-404")
+@pytest.mark.asserts("READ-404.deleted")
 def test_a_deleted_id_gets_404(api: ApiClient, items: Items) -> None:
     """READ-404: an id that was deleted gets 404."""
     created = items.create()

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from conformance.checks.cases import cases
 from conformance.checks.items import Items
 from conformance.checks.verify import (
     fail,
@@ -51,6 +52,7 @@ def error_to_judge(
 
 @pytest.mark.requirement("GEN-JSON")
 @pytest.mark.parametrize("operation", ["list", "read", "create", "replace", "update"])
+@pytest.mark.asserts("GEN-JSON.content-type", "GEN-JSON.json-body")
 def test_every_200_and_201_is_application_json(api: ApiClient, items: Items, operation: str) -> None:
     """GEN-JSON: every 200 and 201 has Content-Type: application/json and a JSON body."""
     item = items.create()
@@ -67,6 +69,7 @@ def test_every_200_and_201_is_application_json(api: ApiClient, items: Items, ope
 
 @pytest.mark.requirement("ERR-BODY")
 @pytest.mark.parametrize(("status", "send"), ERROR_CASES.values(), ids=ERROR_CASES.keys())
+@pytest.mark.asserts("ERR-BODY.json-object", "ERR-BODY.string-detail")
 def test_every_4xx_has_a_json_object_with_a_string_detail(
     api: ApiClient, items: Items, status: int, send: Callable[[ApiClient, Items], httpx.Response]
 ) -> None:
@@ -76,6 +79,7 @@ def test_every_4xx_has_a_json_object_with_a_string_detail(
 
 @pytest.mark.requirement("ERR-PROBLEM")
 @pytest.mark.parametrize(("status", "send"), ERROR_CASES.values(), ids=ERROR_CASES.keys())
+@pytest.mark.asserts("ERR-PROBLEM.media-type", "ERR-PROBLEM.status-member", "ERR-PROBLEM.title-member")
 def test_every_4xx_is_problem_details(
     api: ApiClient, items: Items, status: int, send: Callable[[ApiClient, Items], httpx.Response]
 ) -> None:
@@ -92,6 +96,8 @@ UNKNOWN_PATHS = [
     "/schema/conformance-no-such-page",
     "/docs/conformance-no-such-page",
 ]
+CASE_SENSITIVE = {"/ITEMS": "case-sensitive"}
+"""The unknown paths that are a contract path in another case."""
 BELOW_AN_ITEM: dict[str, Callable[[int], str]] = {
     "a-child": lambda item_id: "children",
     # The item's own id: a router that reads the last segment as the id finds the run's item, no other.
@@ -103,7 +109,13 @@ BELOW_AN_ITEM: dict[str, Callable[[int], str]] = {
 
 
 @pytest.mark.requirement("GEN-404")
-@pytest.mark.parametrize("path", UNKNOWN_PATHS)
+@pytest.mark.parametrize(
+    "path",
+    cases(
+        {path: path for path in UNKNOWN_PATHS},
+        {path: f"GEN-404.{CASE_SENSITIVE.get(path, 'outside-path')}" for path in UNKNOWN_PATHS},
+    ),
+)
 def test_a_path_outside_the_contract_gets_404(api: ApiClient, path: str) -> None:
     """GEN-404: a path outside the contract gets 404."""
     verify_status(api.get(path), 404)
@@ -112,6 +124,7 @@ def test_a_path_outside_the_contract_gets_404(api: ApiClient, path: str) -> None
 @pytest.mark.requirement("GEN-404")
 @pytest.mark.parametrize("below", BELOW_AN_ITEM.values(), ids=BELOW_AN_ITEM.keys())
 @pytest.mark.parametrize("method", ["GET", "POST", "PUT", "PATCH", "DELETE"])
+@pytest.mark.asserts("GEN-404.outside-path")
 def test_a_path_below_an_existing_item_gets_404(
     api: ApiClient, items: Items, method: str, below: Callable[[int], str]
 ) -> None:
@@ -135,6 +148,7 @@ TRAILING_SLASHED: dict[str, Callable[[Items], str]] = {
 
 @pytest.mark.requirement("GEN-404")
 @pytest.mark.parametrize("path_for", TRAILING_SLASHED.values(), ids=TRAILING_SLASHED.keys())
+@pytest.mark.asserts("GEN-404.trailing-slash")
 def test_a_trailing_slash_is_404_served_or_redirected(
     api: ApiClient, items: Items, path_for: Callable[[Items], str]
 ) -> None:
@@ -172,6 +186,7 @@ def verify_405(response: httpx.Response, defined: set[str], unauthenticated: boo
 
 
 @pytest.mark.requirement("GEN-405")
+@pytest.mark.asserts("GEN-405.post-to-item", "GEN-405.allow-header")
 def test_post_to_an_item_gets_405_with_allow(api: ApiClient, items: Items) -> None:
     """GEN-405: a method the contract does not define on a contract path gets 405 listing the defined ones."""
     item = items.create()
@@ -181,6 +196,7 @@ def test_post_to_an_item_gets_405_with_allow(api: ApiClient, items: Items) -> No
 
 @pytest.mark.requirement("GEN-405")
 @pytest.mark.parametrize("method", ["PUT", "PATCH"])
+@pytest.mark.asserts("GEN-405.write-to-collection", "GEN-405.allow-header")
 def test_bulk_writes_to_the_collection_get_405_with_allow(api: ApiClient, items: Items, method: str) -> None:
     """GEN-405: PUT and PATCH on /items are not defined.
 
@@ -195,6 +211,7 @@ def test_bulk_writes_to_the_collection_get_405_with_allow(api: ApiClient, items:
 
 
 @pytest.mark.requirement("GEN-405")
+@pytest.mark.asserts("GEN-405.write-to-collection", "GEN-405.allow-header")
 def test_delete_of_the_collection_gets_405_or_401(api: ApiClient, items: Items) -> None:
     """GEN-405: DELETE /items is not defined; sent without credentials, so 401 is acceptable too.
 
@@ -266,6 +283,7 @@ def name_of(items: Items) -> bytes:
         "object-description",
     ],
 )
+@pytest.mark.asserts("GEN-NO-5XX.invalid-requests")
 def test_odd_but_well_formed_requests_never_get_a_5xx(
     api: ApiClient, items: Items, request_for: Callable[[Items], tuple[str, str, bytes | None]]
 ) -> None:

@@ -22,6 +22,11 @@ from conformance.target.client import ApiClient
 
 @pytest.mark.thorough
 @pytest.mark.requirement("CREATE-READBACK", "DELETE-GONE", "GEN-NO-5XX", "GEN-DOCUMENTED", "ITEM-SHAPE")
+@pytest.mark.asserts(
+    "GEN-NO-5XX.valid-requests",
+    "GEN-DOCUMENTED.status-documented",
+    "GEN-DOCUMENTED.body-matches-schema",
+)
 def test_linked_workflows_keep_items_consistent(api: ApiClient, items: Items, run_settings: RunSettings) -> None:
     scratch: dict[str, int] = {}
     sent: dict[str, Sent] = {}

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from conformance.checks.cases import cases
 from conformance.checks.items import Items
 from conformance.checks.verify import (
     fail,
@@ -28,6 +29,9 @@ from conformance.target.paths import ITEMS, item_path
 
 CONTRACT = load_contract()
 
+COMBINING = "e\u0301"
+"""Two code points, one character to a reader."""
+
 NAME = "__name__"
 """Stands for the unique name a test gives its body, so a stored body can be found again."""
 
@@ -43,8 +47,17 @@ INVALID_CREATES: dict[str, Any] = {
     "name-as-number": {"name": 1, "price": 1},
     "name-empty": {"name": "", "price": 1},
     "name-101-chars": {"name": "n" * (CONTRACT.name_max + 1), "price": 1},
+    # 101 code points that count as fewer by another measure: 51 characters to a reader (grapheme clusters,
+    # or after NFC), or 101 emoji that a count of bytes or UTF-16 units would refuse for the wrong reason.
+    "name-101-chars-combining": {"name": COMBINING * (CONTRACT.name_max // 2) + "x", "price": 1},
+    "name-101-astral-chars": {"name": "😀" * (CONTRACT.name_max + 1), "price": 1},
     "name-null": {"name": None, "price": 1},
     "description-1001-chars": {"name": NAME, "price": 1, "description": "d" * (CONTRACT.description_max + 1)},
+    "description-1001-chars-combining": {
+        "name": NAME,
+        "price": 1,
+        "description": COMBINING * (CONTRACT.description_max // 2) + "x",
+    },
     "description-as-number": {"name": NAME, "price": 1, "description": 5},
     "unknown-member": {"name": NAME, "price": 1, "colour": "red"},
     "id-member": {"name": NAME, "price": 1, "id": 12345},
@@ -60,6 +73,7 @@ INVALID_PATCHES: dict[str, Any] = {
     "price-zero": {"price": 0},
     "name-empty": {"name": ""},
     "name-101-chars": {"name": "n" * (CONTRACT.name_max + 1)},
+    "name-101-chars-combining": {"name": COMBINING * (CONTRACT.name_max // 2) + "x"},
     "description-1001-chars": {"description": "d" * (CONTRACT.description_max + 1)},
     "unknown-member": {"colour": "red"},
     "id-member": {"id": 12345},
@@ -71,6 +85,38 @@ INVALID_PATCHES: dict[str, Any] = {
     "bad-price-then-valid-name": {"price": -1, "name": "changed by a refused patch"},
     "valid-price-then-name-as-number": {"price": 5, "name": 5},
     "valid-description-then-unknown-member": {"description": "changed by a refused patch", "colour": "red"},
+}
+INVALID_CREATE_ASSERTS: dict[str, str] = {
+    "missing-name": "VALID-422.missing-name",
+    "missing-price": "VALID-422.missing-price",
+    "price-as-string": "VALID-422.price-string",
+    "price-as-boolean": "VALID-422.price-boolean",
+    "price-zero": "VALID-422.price-zero",
+    "price-negative": "VALID-422.price-zero",
+    "price-over-maximum": "VALID-422.price-over-maximum",
+    "price-null": "VALID-422.other-wrong-type",
+    "name-as-number": "VALID-422.name-number",
+    "name-empty": "VALID-422.name-empty",
+    "name-101-chars": "VALID-422.name-over-100",
+    "name-101-chars-combining": "VALID-422.name-over-100",
+    "name-101-astral-chars": "VALID-422.name-over-100",
+    "name-null": "VALID-422.other-wrong-type",
+    "description-1001-chars": "VALID-422.description-over-1000",
+    "description-1001-chars-combining": "VALID-422.description-over-1000",
+    "description-as-number": "VALID-422.other-wrong-type",
+    "unknown-member": "VALID-422.unknown-member",
+    "id-member": "VALID-422.id-member",
+    "array-body": "VALID-422.not-object-array",
+    "string-body": "VALID-422.not-object-string",
+    "number-body": "VALID-422.not-object-number",
+    "null-body": "VALID-422.not-object-null",
+}
+INVALID_PATCH_ASSERTS: dict[str, str] = {
+    **{key: INVALID_CREATE_ASSERTS[key] for key in INVALID_PATCHES if key in INVALID_CREATE_ASSERTS},
+    "valid-name-then-bad-price": "VALID-422.nothing-stored-or-changed",
+    "bad-price-then-valid-name": "VALID-422.nothing-stored-or-changed",
+    "valid-price-then-name-as-number": "VALID-422.nothing-stored-or-changed",
+    "valid-description-then-unknown-member": "VALID-422.nothing-stored-or-changed",
 }
 
 TOKEN = "__token__"
@@ -132,6 +178,7 @@ NOT_JSON: dict[str, Callable[[dict[str, Any]], bytes]] = {
     },
 }
 """Bodies that are not JSON, made from a valid body: each form of text, each number token in each place."""
+NOT_JSON_ASSERTS = {key: f"VALID-400.{key if key in ('truncated', 'empty') else 'syntax-error'}" for key in NOT_JSON}
 
 BOM = b"\xef\xbb\xbf"
 FIELD_PROBLEMS: dict[str, tuple[dict[str, Any], list[str]]] = {
@@ -154,7 +201,8 @@ def with_name(body: Any, name: str) -> Any:
 
 
 @pytest.mark.requirement("VALID-422")
-@pytest.mark.parametrize("body", INVALID_CREATES.values(), ids=INVALID_CREATES.keys())
+@pytest.mark.asserts("VALID-422.nothing-stored-or-changed")
+@pytest.mark.parametrize("body", cases(INVALID_CREATES, INVALID_CREATE_ASSERTS))
 def test_an_invalid_create_gets_422_and_stores_nothing(api: ApiClient, items: Items, body: Any) -> None:
     """VALID-422: well-formed JSON that does not match ItemCreate gets 422, and nothing is stored."""
     name = items.body()["name"]
@@ -163,7 +211,8 @@ def test_an_invalid_create_gets_422_and_stores_nothing(api: ApiClient, items: It
 
 
 @pytest.mark.requirement("VALID-422")
-@pytest.mark.parametrize("body", INVALID_CREATES.values(), ids=INVALID_CREATES.keys())
+@pytest.mark.asserts("VALID-422.nothing-stored-or-changed")
+@pytest.mark.parametrize("body", cases(INVALID_CREATES, INVALID_CREATE_ASSERTS))
 def test_an_invalid_replace_gets_422_and_changes_nothing(api: ApiClient, items: Items, body: Any) -> None:
     """VALID-422: well-formed JSON that does not match ItemCreate gets 422 on PUT, and nothing changes."""
     item = items.baseline(items.body(description="before"))
@@ -172,7 +221,8 @@ def test_an_invalid_replace_gets_422_and_changes_nothing(api: ApiClient, items: 
 
 
 @pytest.mark.requirement("VALID-422")
-@pytest.mark.parametrize("body", INVALID_PATCHES.values(), ids=INVALID_PATCHES.keys())
+@pytest.mark.asserts("VALID-422.nothing-stored-or-changed")
+@pytest.mark.parametrize("body", cases(INVALID_PATCHES, INVALID_PATCH_ASSERTS))
 def test_an_invalid_patch_gets_422_and_changes_nothing(api: ApiClient, items: Items, body: Any) -> None:
     """VALID-422: well-formed JSON that does not match ItemPatch gets 422, and nothing changes."""
     item = items.baseline(items.body(description="before"))
@@ -180,7 +230,8 @@ def test_an_invalid_patch_gets_422_and_changes_nothing(api: ApiClient, items: It
 
 
 @pytest.mark.requirement("VALID-400")
-@pytest.mark.parametrize("make", NOT_JSON.values(), ids=NOT_JSON.keys())
+@pytest.mark.asserts("VALID-400.nothing-stored-or-changed")
+@pytest.mark.parametrize("make", cases(NOT_JSON, NOT_JSON_ASSERTS))
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH"])
 def test_a_body_that_is_not_json_gets_400_and_changes_nothing(
     api: ApiClient, items: Items, method: str, make: Callable[[dict[str, Any]], bytes]
@@ -199,6 +250,7 @@ def test_a_body_that_is_not_json_gets_400_and_changes_nothing(
 
 @pytest.mark.requirement("VALID-400", "ITEM-ROUNDTRIP")
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH"])
+@pytest.mark.asserts("VALID-400.syntax-error", "VALID-400.nothing-stored-or-changed")
 def test_a_byte_order_mark_is_refused_or_ignored(api: ApiClient, items: Items, method: str) -> None:
     """VALID-400: a body behind a UTF-8 byte order mark is not JSON text, but RFC 8259 §8.1 lets a parser
     ignore the mark: 400 and nothing changed, or the body read as if the mark were absent."""
@@ -216,9 +268,21 @@ def test_a_byte_order_mark_is_refused_or_ignored(api: ApiClient, items: Items, m
 
 
 @pytest.mark.requirement("VALID-FIELDS")
-@pytest.mark.parametrize(("body", "members"), FIELD_PROBLEMS.values(), ids=FIELD_PROBLEMS.keys())
-def test_a_422_names_each_offending_member(api: ApiClient, body: dict[str, Any], members: list[str]) -> None:
+@pytest.mark.parametrize(
+    "problem",
+    cases(
+        FIELD_PROBLEMS,
+        {
+            "missing-both": "VALID-FIELDS.names-missing-member",
+            "wrong-price-and-unknown": "VALID-FIELDS.names-each-offending-member",
+            "empty-name": "VALID-FIELDS.names-each-offending-member",
+            "long-description": "VALID-FIELDS.names-each-offending-member",
+        },
+    ),
+)
+def test_a_422_names_each_offending_member(api: ApiClient, problem: tuple[dict[str, Any], list[str]]) -> None:
     """VALID-FIELDS: a 422 body names each offending member (a missing one included)."""
+    body, members = problem
     response = api.post(ITEMS, body=body)
     verify_status(response, 422, requirement="VALID-422")
     text = response.text

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from conformance.pytest.collection import declare_markers
 from conformance.reports.markdown import STEP_SUMMARY_ENV
 
 RUN_TIMEOUT = 300
@@ -91,3 +92,8 @@ def fast_run(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., RunResul
         return made[args]
 
     return run
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The project's tests read the suites' case tables, whose markers the conformance plugin declares.
+    declare_markers(config)

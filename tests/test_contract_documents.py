@@ -171,7 +171,7 @@ def test_the_published_contract_documents_are_up_to_date() -> None:
     assert stale_documents(contracts.HERE) == [], "contracts/contract.* drifted: run `conformance contract`"
 
 
-def test_every_requirement_is_an_anchor_with_its_level_and_statement() -> None:
+def test_every_requirement_is_an_anchor_with_its_level_statement_and_assertions() -> None:
     markdown = contracts.CONTRACT_MD.read_text(encoding="utf-8")
     html = contracts.CONTRACT_HTML.read_text(encoding="utf-8")
     for requirement in load_catalog().requirements:
@@ -179,8 +179,16 @@ def test_every_requirement_is_an_anchor_with_its_level_and_statement() -> None:
         assert re.search(rf'^\| <a id="{rid}"></a>`{rid}` \| {level} \| .+ \|$', markdown, re.MULTILINE), rid
         row = re.search(rf'<tr id="{rid}">(.*?)</tr>', html)
         assert row is not None, rid
-        assert f"<td>{level}</td><td>{escape(requirement.statement)}</td>" in row.group(1)
-    assert markdown.count('<a id="') == len(load_catalog().ids) + len(load_catalog().sections) + 2
+        assert f"<td>{level}</td><td>{escape(requirement.statement)}" in row.group(1)
+        # Its assertions, each an anchor too (the reports link a failed assertion to it), under the statement.
+        for assertion in requirement.assertions:
+            aid = assertion.id
+            assert f'- <a id="{aid}"></a>`{aid}`: ' in markdown, aid
+            assert f'<li id="{aid}"><a href="#{aid}"><code>{aid}</code></a> {escape(assertion.text)}</li>' in row.group(
+                1
+            )
+    catalog = load_catalog()
+    assert markdown.count('<a id="') == len(catalog.ids) + len(catalog.assertions) + len(catalog.sections) + 2
 
 
 def test_the_document_states_what_openapi_documents(document: dict[str, Any]) -> None:

@@ -6,6 +6,7 @@ It imports only the contract layer, so that both the item helpers and the checks
 from __future__ import annotations
 
 import math
+import unicodedata
 from contextlib import suppress
 from typing import Any
 
@@ -22,6 +23,26 @@ def short_repr(value: object) -> str:
     """`repr(value)`, cut to fit on one line of a failure message."""
     text = repr(value)
     return text if len(text) <= 80 else f"{text[:77]}... ({len(value) if isinstance(value, str) else '?'} chars)"
+
+
+NORMAL_FORMS = ("NFC", "NFD", "NFKC", "NFKD")
+
+
+def normalised_from(sent: object, received: object) -> str:
+    """When `received` is `sent` in a Unicode normal form, which one and where, as code points (`é` sent as
+    e + U+0301 and received as U+00E9 look the same on any screen); else an empty string."""
+    if not (isinstance(sent, str) and isinstance(received, str)) or sent == received:
+        return ""
+    form = next((form for form in NORMAL_FORMS if unicodedata.normalize(form, sent) == received), None)
+    if form is None:
+        return ""
+    start = next(i for i, (a, b) in enumerate(zip(sent + "\0", received + "\0", strict=False)) if a != b)
+    sent_part, received_part = _code_points(sent[start : start + 3]), _code_points(received[start : start + 3])
+    return f" ({form} of what was sent: sent {sent_part}, received {received_part})"
+
+
+def _code_points(text: str) -> str:
+    return " ".join(f"U+{ord(character):04X}" for character in text)
 
 
 def item_shape_problems(item: object) -> list[str]:

@@ -15,7 +15,14 @@ from typing import Any
 import httpx
 
 from conformance.checks.current import cited
-from conformance.checks.item_shape import ITEM_MEMBERS, as_read, item_shape_problems, same_value, short_repr
+from conformance.checks.item_shape import (
+    ITEM_MEMBERS,
+    as_read,
+    item_shape_problems,
+    normalised_from,
+    same_value,
+    short_repr,
+)
 from conformance.checks.items import Tail
 from conformance.checks.violations import ContractViolation, Violation, blocked, request_line
 from conformance.contract import strict_json
@@ -204,7 +211,10 @@ def verify_members(
         raise fail(
             summary,
             expected=", ".join(f"{name}={short_repr(expected[name])}" for name in differing),
-            received=", ".join(f"{name}={short_repr(item.get(name))}" for name in differing),
+            received=", ".join(
+                f"{name}={short_repr(item.get(name))}{normalised_from(expected[name], item.get(name))}"
+                for name in differing
+            ),
             response=response,
             requirement=requirement,
         )

@@ -1,7 +1,8 @@
 """`conformance selftest`: the suites against the clean reference app and against every known fault.
 
 A fault counts as detected only for the right reason: the run fails (at --level should, so SHOULD
-faults count too) and at least one failed requirement is one that the fault violates.
+faults count too), at least one failed requirement is one that the fault violates, and every contract
+assertion the fault is mapped to (target_app/faults/assertions.py) failed: the map is proved, not claimed.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from conformance.cli.runner import pytest_arguments, run_pytest
 from conformance.contract.catalog import Level, load_catalog
+from conformance.reports.assertions import failed_assertions
 from conformance.verdict.judging import ExitCode, Status, Verdict
 
 RUN_TIMEOUT = 600
@@ -41,7 +43,12 @@ class FaultRun:
     seconds: float
     requests: int
     outcome: str
-    """`detected`, `wrong-reason` (failed, but not for what the fault breaks), `missed`, or `error`."""
+    """`detected`, `wrong-reason` (failed, but not for what the fault breaks), `wrong-assertion` (failed a
+    requirement it violates, but not every assertion it is mapped to), `missed`, or `error`."""
+    breaks: list[str] = field(default_factory=list)
+    """The assertions the fault is mapped to."""
+    missed_assertions: list[str] = field(default_factory=list)
+    """Of those, the ones the run did not fail."""
 
 
 def fault_level(violates: list[str]) -> Level:
@@ -74,7 +81,12 @@ def _summary_of(root: Path, name: str) -> dict[str, Any] | None:
 
 
 def judge_fault(
-    fault: str, description: str, violates: list[str], summary: dict[str, Any] | None, seconds: float
+    fault: str,
+    description: str,
+    violates: list[str],
+    summary: dict[str, Any] | None,
+    seconds: float,
+    breaks: list[str] | None = None,
 ) -> FaultRun:
     level = fault_level(violates).value if violates else "-"
     if summary is None:
@@ -82,12 +94,14 @@ def judge_fault(
             fault, description, violates, level, "error", int(ExitCode.COULD_NOT_JUDGE), [], seconds, 0, "error"
         )
     failed = [entry["id"] for entry in summary["requirements"] if Status(entry["status"]) is Status.FAILED]
+    missed_assertions = sorted(set(breaks or ()) - failed_assertions(summary))
     if fault == CLEAN:
         outcome = "clean" if Verdict(summary["verdict"]) is Verdict.FULLY_CONFORMANT else "false-alarm"
     elif summary["exit_code"] == ExitCode.COULD_NOT_JUDGE:
         outcome = "error"
     elif summary["exit_code"] == ExitCode.NON_CONFORMANT:
-        outcome = "detected" if set(failed) & set(violates) else "wrong-reason"
+        right = set(failed) & set(violates)
+        outcome = "wrong-reason" if not right else "wrong-assertion" if missed_assertions else "detected"
     else:
         outcome = "missed"
     return FaultRun(
@@ -101,11 +115,14 @@ def judge_fault(
         seconds,
         summary["manifest"]["requests"],
         outcome,
+        list(breaks or ()),
+        missed_assertions,
     )
 
 
 def run_selftest(faults: list[str], max_examples: int, jobs: int) -> list[FaultRun]:
     from target_app.faults import FAULTS
+    from target_app.faults.assertions import BREAKS
 
     names = [CLEAN, *faults]
     timings: dict[str, float] = {}
@@ -125,7 +142,8 @@ def run_selftest(faults: list[str], max_examples: int, jobs: int) -> list[FaultR
             known = FAULTS.get(name)
             description = known.description if known else "the reference app as published"
             violates = list(known.violates) if known else []
-            results.append(judge_fault(name, description, violates, _summary_of(root, name), timings.get(name, 0.0)))
+            summary, seconds = _summary_of(root, name), timings.get(name, 0.0)
+            results.append(judge_fault(name, description, violates, summary, seconds, list(BREAKS.get(name, ()))))
     return results
 
 
@@ -174,6 +192,8 @@ def print_matrix(data: dict[str, Any]) -> None:
     for run in data["runs"]:
         failed = ", ".join(f"{rid}*" if rid in run["violates"] else rid for rid in run["failed"]) or "-"
         print(f"{run['fault']:<{width}}  {run['level']:<6}  {run['outcome']:<12} {run['seconds']:5.1f}s  {failed}")
+        if run.get("missed_assertions"):
+            print(f"{'':<{width}}  mapped to, but not failed: {', '.join(run['missed_assertions'])}")
     summary = data["summary"]
     must, should = summary["by_level"]["MUST"], summary["by_level"]["SHOULD"]
     print(

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import contracts
 
+ASSERTION_SEPARATOR = "."
+"""Between a requirement's ID and the key of one of its assertions."""
+
 
 class Level(StrEnum):
     MUST = "MUST"
@@ -28,11 +31,22 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class Assertion:
+    """One testable statement of a requirement: a clause, a listed example or one side of a bound."""
+
+    id: str
+    """`REQUIREMENT.key`, e.g. `ITEM-ROUNDTRIP.no-normalisation`."""
+    requirement: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Requirement:
     id: str
     level: Level
     section: Section
     statement: str
+    assertions: tuple[Assertion, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +68,23 @@ class Catalog:
     def ids(self) -> tuple[str, ...]:
         return tuple(requirement.id for requirement in self.requirements)
 
+    @property
+    def assertions(self) -> tuple[Assertion, ...]:
+        return tuple(assertion for requirement in self.requirements for assertion in requirement.assertions)
+
+    def assertion(self, assertion_id: str) -> Assertion:
+        requirement_id, _, _ = assertion_id.partition(ASSERTION_SEPARATOR)
+        for assertion in self[requirement_id].assertions if requirement_id in self.ids else ():
+            if assertion.id == assertion_id:
+                return assertion
+        raise KeyError(assertion_id)
+
+
+def _assertions(requirement_id: str, entries: dict[str, str]) -> tuple[Assertion, ...]:
+    return tuple(
+        Assertion(f"{requirement_id}{ASSERTION_SEPARATOR}{key}", requirement_id, text) for key, text in entries.items()
+    )
+
 
 def parse_catalog(path: Path) -> Catalog:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -64,7 +95,13 @@ def parse_catalog(path: Path) -> Catalog:
         for entry in data["section"]
     }
     requirements = tuple(
-        Requirement(entry["id"], Level(entry["level"]), sections[entry["section"]], entry["statement"])
+        Requirement(
+            entry["id"],
+            Level(entry["level"]),
+            sections[entry["section"]],
+            entry["statement"],
+            _assertions(entry["id"], entry.get("assertions", {})),
+        )
         for entry in data["requirement"]
     )
     return Catalog(

@@ -126,7 +126,8 @@ def contract_model() -> dict[str, Any]:
         "catalog": catalog,
         "openapi_version": document["openapi"],
         "openapi_sha256": contract_sha256(),
-        "counts": {level.value: sum(r.level is level for r in catalog.requirements) for level in Level},
+        "counts": {level.value: sum(r.level is level for r in catalog.requirements) for level in Level}
+        | {"assertions": len(catalog.assertions)},
         "members": _members(schemas),
         "bodies": bodies,
         "operations": operations,

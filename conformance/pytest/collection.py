@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conformance.checks.cases import ASSERTS
 from conformance.contract.catalog import Level, load_catalog
 from conformance.pytest.rerun import Selection
 from conformance.pytest.settings import RunSettings
@@ -18,6 +19,19 @@ def requirement_ids(item: pytest.Item) -> tuple[str, ...]:
     return tuple(dict.fromkeys(rid for mark in item.iter_markers(MARK) for rid in mark.args))
 
 
+def assertion_ids(item: pytest.Item) -> tuple[str, ...]:
+    """The assertions a test case checks: its function's and, for a parametrised case, its parameters' marks."""
+    return tuple(dict.fromkeys(aid for mark in item.iter_markers(ASSERTS) for aid in mark.args))
+
+
+def record_citations(item: pytest.Item) -> None:
+    """Shown per test case in JUnit XML, so CI systems list the requirements and assertions a test checks; the
+    report of the test carries them (from an xdist worker too)."""
+    if not any(name == "requirements" for name, _ in item.user_properties):
+        item.user_properties.append(("requirements", " ".join(requirement_ids(item))))
+        item.user_properties.append(("assertions", " ".join(assertion_ids(item))))
+
+
 def test_id(item: pytest.Item) -> str:
     """The item's node id with its parameters: pytest 9 leaves a Schemathesis item's operation out of its node
     id, so all six operations of a property test would share one id in the reports, JUnit and the shards."""
@@ -25,13 +39,21 @@ def test_id(item: pytest.Item) -> str:
 
 
 def check_citations(items: list[pytest.Item]) -> None:
-    known = set(load_catalog().ids)
+    catalog = load_catalog()
+    known = set(catalog.ids)
+    assertions = {assertion.id: assertion for assertion in catalog.assertions}
     problems = []
     for item in items:
         cited = requirement_ids(item)
         if not cited:
             problems.append(f"{item.nodeid}: cites no requirement (@pytest.mark.{MARK}(...))")
         problems += [f"{item.nodeid}: unknown requirement {rid!r}" for rid in cited if rid not in known]
+        for aid in assertion_ids(item):
+            if aid not in assertions:
+                problems.append(f"{item.nodeid}: unknown assertion {aid!r}")
+            elif assertions[aid].requirement not in cited:
+                # An assertion is judged under its requirement: the test must cite that too.
+                problems.append(f"{item.nodeid}: asserts {aid} without citing {assertions[aid].requirement}")
     if problems:
         raise pytest.UsageError("suite tests must cite catalog requirements:\n" + "\n".join(problems))
 
@@ -93,4 +115,5 @@ def register_selections(config: pytest.Config, settings: RunSettings) -> None:
 
 def declare_markers(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{MARK}(*ids): the contract requirement IDs a test checks")
+    config.addinivalue_line("markers", f"{ASSERTS}(*ids): the contract assertions (REQUIREMENT.key) a test checks")
     config.addinivalue_line("markers", f"{THOROUGH}: a long test that the --quick profile leaves out")

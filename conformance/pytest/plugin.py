@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime
 import logging
 import os
-import secrets
 import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +23,7 @@ from conformance.pytest.collection import (
     check_citations,
     declare_markers,
     keep_quick,
+    record_citations,
     register_selections,
     requirement_ids,
 )
@@ -38,8 +37,7 @@ from conformance.pytest.sharding import ShardPlan
 from conformance.reports.console import INSECURE, print_summary
 from conformance.reports.writing import write_reports
 from conformance.target.facts import RunFacts
-from conformance.target.opening import Preflight, api_root, pacer_for, preflight
-from conformance.target.redaction import Redactor
+from conformance.target.opening import Preflight, api_root, preflight
 from conformance.verdict.judging import ExitCode
 from conformance.verdict.outcomes import TestOutcome
 
@@ -73,16 +71,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # client logs every request at INFO; the evidence already carries the exchanges.
     set_hypothesis_home_dir(str(CACHE_DIR / "hypothesis"))
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    config.stash[keys.SETTINGS] = settings
-    config.stash[keys.REDACTOR] = Redactor.for_run(settings.target.token, settings.target.headers)
-    config.stash[keys.FACTS] = RunFacts()
-    workerinput = getattr(config, "workerinput", {})
-    # Shared by the controller and its xdist workers, so the controller can find what a crashed worker made.
-    config.stash[keys.RUN_ID] = workerinput.get("conformance_run_id") or secrets.token_hex(4)
-    config.stash[keys.PACING_DIR] = workerinput.get("conformance_pacing_dir") or tempfile.mkdtemp(
-        prefix="conformance-pacing-"
-    )
-    config.stash[keys.PACER] = pacer_for(settings.target, config.stash[keys.PACING_DIR])
+    keys.store_run_state(config, settings)
     probed = bool(prepared and prepared.probed)
     config.pluginmanager.register(ConformanceRun(config, settings, probed), "conformance-run")
     register_selections(config, settings)
@@ -138,9 +127,7 @@ class ConformanceRun:
             keep_quick(self.config, items)
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
-        # Shown per test case in JUnit XML, so CI systems list the requirements a test checks.
-        if not any(name == "requirements" for name, _ in item.user_properties):
-            item.user_properties.append(("requirements", " ".join(requirement_ids(item))))
+        record_citations(item)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:

@@ -8,7 +8,7 @@ import datetime
 import pytest
 
 from conformance.contract.catalog import Level, load_catalog
-from conformance.pytest.collection import requirement_ids, test_id
+from conformance.pytest.collection import assertion_ids, requirement_ids, test_id
 from conformance.pytest.failures import failure_detail
 from conformance.pytest.settings import RunSettings
 from conformance.reports.console import LINE_LIMIT, cut, failure_text
@@ -62,6 +62,7 @@ def judge_report(
         return None
     if report.failed and error is not None:
         outcome = failure_detail(test_id(item), requirement_ids(item), error, redactor, report.duration)
+        outcome.assertions = assertion_ids(item)
         # Plain JSON data travels from xdist workers to the controller with the report (execnet carries no objects).
         report.conformance = outcome.to_json(evidence=True)  # type: ignore[attr-defined]
         if outcome.outcome is Outcome.FAILED:
@@ -81,18 +82,28 @@ def test_outcome(report: pytest.TestReport, redactor: Redactor) -> TestOutcome |
     report.nodeid = getattr(report, "conformance_test_id", report.nodeid)
     cited = [value.split() for name, value in report.user_properties if name == "requirements"]
     requirements = tuple(cited[0]) if cited else ()
+    asserted = [value.split() for name, value in report.user_properties if name == "assertions"]
+    assertions = tuple(asserted[0]) if asserted else ()
     detail = getattr(report, "conformance", None)
     if detail is not None:
         return TestOutcome.from_json(detail)
     if report.failed:
         # Failed outside the judged path (a crashed worker, an error in setup): never read as a pass.
         message = redactor.text(str(report.longrepr or "failed"))
-        return TestOutcome(report.nodeid, requirements, Outcome.ERROR, message=message)
+        return TestOutcome(report.nodeid, requirements, Outcome.ERROR, message=message, assertions=assertions)
     if report.skipped:
         # In set-up or while running (a precondition the target did not meet): the reason is the evidence.
         reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else str(report.longrepr or "")
         # pytest's "Skipped: " prefix dropped, so that a blocked test's reason starts with what it needed.
-        return TestOutcome(report.nodeid, requirements, Outcome.SKIPPED, message=str(reason).removeprefix("Skipped: "))
+        return TestOutcome(
+            report.nodeid,
+            requirements,
+            Outcome.SKIPPED,
+            message=str(reason).removeprefix("Skipped: "),
+            assertions=assertions,
+        )
     if report.when == "call":
-        return TestOutcome(report.nodeid, requirements, Outcome(report.outcome), duration=report.duration)
+        return TestOutcome(
+            report.nodeid, requirements, Outcome(report.outcome), duration=report.duration, assertions=assertions
+        )
     return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+import tempfile
 from dataclasses import dataclass
 
 import pytest
@@ -10,6 +12,7 @@ from conformance.pytest.settings import RunSettings
 from conformance.pytest.sharding import ShardPlan
 from conformance.target.client import ApiClient
 from conformance.target.facts import RunFacts
+from conformance.target.opening import pacer_for
 from conformance.target.pacing import Pacer
 from conformance.target.redaction import Redactor
 
@@ -42,3 +45,17 @@ def is_worker(config: pytest.Config) -> bool:
 
 def prepared_run(config: pytest.Config) -> PreparedRun | None:
     return next((plugin for plugin in config.pluginmanager.get_plugins() if isinstance(plugin, PreparedRun)), None)
+
+
+def store_run_state(config: pytest.Config, settings: RunSettings) -> None:
+    """A process's run state on its config: settings, redactor, facts, and what it shares with the others."""
+    config.stash[SETTINGS] = settings
+    config.stash[REDACTOR] = Redactor.for_run(settings.target.token, settings.target.headers)
+    config.stash[FACTS] = RunFacts()
+    workerinput = getattr(config, "workerinput", {})
+    # Shared by the controller and its xdist workers, so the controller can find what a crashed worker made.
+    config.stash[RUN_ID] = workerinput.get("conformance_run_id") or secrets.token_hex(4)
+    config.stash[PACING_DIR] = workerinput.get("conformance_pacing_dir") or tempfile.mkdtemp(
+        prefix="conformance-pacing-"
+    )
+    config.stash[PACER] = pacer_for(settings.target, config.stash[PACING_DIR])

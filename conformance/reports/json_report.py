@@ -8,6 +8,7 @@ from typing import Any
 
 from conformance.contract.catalog import load_catalog
 from conformance.contract.openapi import load_contract
+from conformance.reports.assertions import add_assertions
 from conformance.reports.console import INSECURE
 from conformance.target.facts import RunFacts
 from conformance.target.ledger import id_order
@@ -71,7 +72,7 @@ def report_dict(
     test_counts = {outcome.value: 0 for outcome in Outcome}
     for outcome in outcomes:
         test_counts[outcome.outcome.value] += 1
-    return {
+    report = {
         "format": FORMAT,
         "verdict": judgement.verdict.value,
         # What the run exited with: the verdict's code, or the gate's when expectations were given.
@@ -104,6 +105,8 @@ def report_dict(
         "leftovers": sorted(facts.leftovers, key=id_order),
         "manifest": {**run_manifest, **accounting(facts)},
     }
+    add_assertions(report["requirements"], outcomes)
+    return report
 
 
 def accounting(facts: RunFacts) -> dict[str, Any]:

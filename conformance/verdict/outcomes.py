@@ -36,6 +36,8 @@ class TestOutcome:
     message: str = ""
     violations: list[dict[str, Any]] = field(default_factory=list)
     duration: float = 0.0
+    assertions: tuple[str, ...] = ()
+    """The contract assertions the test case cites (REQUIREMENT.key)."""
 
     @property
     def generated(self) -> bool:
@@ -51,6 +53,7 @@ class TestOutcome:
             "failed_requirements": list(self.failed_requirements),
             "message": first_line(self.message),
             "duration_s": round(self.duration, 4),
+            "assertions": list(self.assertions),
         }
         if evidence and self.outcome is not Outcome.PASSED:
             test["evidence"] = {"message": self.message, "violations": self.violations}
@@ -67,4 +70,5 @@ class TestOutcome:
             message=evidence.get("message", test["message"]),
             violations=evidence.get("violations", []),
             duration=test["duration_s"],
+            assertions=tuple(test.get("assertions", ())),
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from litestar import Response
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, NotFoundException
@@ -16,6 +18,7 @@ from target_app.faults.store_and_auth import Guard, authorized, decide_auth, wid
 from target_app.parts import AppParts
 
 # The faults that accept what a capital-B-only check refuses: given with it, one of the two could not apply.
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 LOWERCASE_BEARER_ACCEPTED = ("auth-any-token", "auth-scheme-ignored", "auth-basic-accepted", "auth-optional")
 
 
@@ -57,6 +60,33 @@ def _auth_token_case_insensitive(parts: AppParts) -> None:
         return any(inner.accepts(f"{scheme} {variant}") for variant in variants)
 
     widen_auth(parts, decide)
+
+
+@fault(
+    "auth-empty-token-accepted",
+    ("AUTH-INVALID",),
+    "'Bearer' with no token is let in: the token is compared only when there is one",
+)
+def _auth_empty_token_accepted(parts: AppParts) -> None:
+    widen_auth(parts, lambda inner, header: inner.accepts(header) or (header or "").strip().lower() == "bearer")
+
+
+@fault(
+    "json-errors-before-auth-422",
+    ("AUTH-FIRST",),
+    "a write's body is parsed before its token is checked, and one that is not JSON gets 422 even without credentials",
+)
+def _json_errors_before_auth_422(parts: AppParts) -> None:
+    def parse_first(scope: Scope, body: bytes) -> Response | None:
+        if scope["method"] not in WRITE_METHODS or authorized(parts, scope) or not body:
+            return None
+        try:
+            json.loads(body)
+        except ValueError:
+            return problem_response(422, "the body is not valid JSON")
+        return None
+
+    edit_requests(parts, parse_first)
 
 
 @fault("auth-optional", ("AUTH-REQUIRED",), "a write without an Authorization header is let through")

@@ -95,6 +95,26 @@ class _EmptyPatchRefused(FaultyStore):
         return await super().update(item_id, patch)
 
 
+@fault(
+    "read-missing-400",
+    ("READ-404", "DELETE-GONE"),
+    "reading an id that does not exist answers 400 ('invalid id') instead of 404",
+)
+def _read_missing_400(parts: AppParts) -> None:
+    edit_responses(parts, restatus("GET", "item", 404, 400))
+
+
+@body_fault(
+    "patch-null-description-ignored",
+    ("UPDATE-200",),
+    "description: null in a patch is dropped like an absent member (nulls excluded), so it never clears",
+    method="PATCH",
+)
+def _patch_null_description_ignored(document: dict[str, Any]) -> None:
+    if "description" in document and document["description"] is None:
+        del document["description"]
+
+
 @fault("patch-missing-204", ("UPDATE-404",), "PATCH of a missing id answers 204 instead of 404")
 def _patch_missing_204(parts: AppParts) -> None:
     edit_responses(parts, restatus("PATCH", "item", 404, 204, b""))

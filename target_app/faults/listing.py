@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import parse_qsl
 
+from litestar import Response
 from litestar.types import Scope
 
+from target_app.errors import problem_response
 from target_app.faults.registry import fault
-from target_app.faults.seams import Headers, edit_list_queries, is_request, json_response, response_fault
+from target_app.faults.seams import Headers, edit_list_queries, edit_requests, is_request, json_response, response_fault
 from target_app.faults.store_and_auth import FaultyStore, store_fault
 from target_app.models import Item
 from target_app.parts import AppParts
@@ -18,6 +21,30 @@ from target_app.parts import AppParts
 class _OffsetOffByOne(FaultyStore):
     async def page(self, offset: int, limit: int) -> tuple[list[Item], int]:
         return await super().page(offset + 1, limit)
+
+
+PAGE_CAP = 50
+
+
+@store_fault(
+    "list-capped-at-50",
+    ("LIST-WINDOW",),
+    f"pages silently stop at {PAGE_CAP} items: limit=100 on a longer collection gives {PAGE_CAP}",
+)
+class _CappedAt50(FaultyStore):
+    async def page(self, offset: int, limit: int) -> tuple[list[Item], int]:
+        return await super().page(offset, min(limit, PAGE_CAP))
+
+
+@store_fault(
+    "list-past-end-gives-last-page",
+    ("LIST-WINDOW",),
+    "an offset at or past the end is moved back to give the last page instead of an empty one",
+)
+class _PastEndGivesLastPage(FaultyStore):
+    async def page(self, offset: int, limit: int) -> tuple[list[Item], int]:
+        total = len(self._items)
+        return await super().page(max(0, total - limit) if offset >= total else offset, limit)
 
 
 @store_fault("list-total-counts-page", ("LIST-TOTAL",), "`total` is the size of the page, not of the collection")
@@ -37,6 +64,26 @@ class _NewestFirst(FaultyStore):
 @fault("list-default-limit-20", ("LIST-DEFAULTS",), "without `limit`, pages hold 20 items instead of 10")
 def _list_default_limit_20(parts: AppParts) -> None:
     edit_list_queries(parts, lambda query: query.setdefault("limit", "20"))
+
+
+@fault("list-unknown-parameter-400", ("LIST-200",), "a query parameter other than limit and offset is refused with 400")
+def _list_unknown_parameter_400(parts: AppParts) -> None:
+    def strict(scope: Scope, body: bytes) -> Response | None:
+        names = {name for name, _ in parse_qsl(scope["query_string"].decode(), keep_blank_values=True)}
+        if is_request(scope, "GET", "/items") and names - {"limit", "offset"}:
+            return problem_response(400, "unknown query parameter")
+        return None
+
+    edit_requests(parts, strict)
+
+
+@fault(
+    "list-offset-needs-limit",
+    ("LIST-WINDOW", "LIST-PARAMS-400"),
+    "`offset` is applied only together with `limit` (an OFFSET only after a LIMIT)",
+)
+def _list_offset_needs_limit(parts: AppParts) -> None:
+    edit_list_queries(parts, lambda query: query.pop("offset", None) if "limit" not in query else None)
 
 
 @fault("list-params-clamped", ("LIST-PARAMS-400",), "an out-of-range limit or offset is clamped instead of refused")

@@ -72,3 +72,17 @@ def _unanchored_item_routes(parts: AppParts) -> None:
 )
 def _path_id_read_as_leading_digits(parts: AppParts) -> None:
     _serve_as_item(parts, re.compile(r"^/items/(\d+)[^\d/]"))
+
+
+@fault(
+    "path-id-zero-200",
+    ("PATH-ID", "GEN-DOCUMENTED"),
+    "id 0 is the empty placeholder of a 1-based store: GET /items/0 answers 200 with {}",
+)
+def _path_id_zero_200(parts: AppParts) -> None:
+    def zero(scope: Scope, body: bytes) -> Response | None:
+        if scope["method"] == "GET" and scope["path"].rstrip("/") == "/items/0":
+            return Response(content={}, status_code=200)
+        return None
+
+    edit_requests(parts, zero)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 import re
-from typing import Any
+import unicodedata
+from typing import Any, Literal
 
 from litestar.types import Scope
 
@@ -29,6 +31,76 @@ def _trims_strings(document: dict[str, Any]) -> None:
     for member in ("name", "description"):
         if isinstance(document.get(member), str) and document[member].strip():
             document[member] = document[member].strip()
+
+
+@body_fault(
+    "normalises-unicode-nfc",
+    ("ITEM-ROUNDTRIP", "VALID-422"),
+    "names and descriptions are stored NFC-normalised: a name sent as e + U+0301 comes back as U+00E9",
+)
+def _normalises_unicode_nfc(document: dict[str, Any]) -> None:
+    _normalise(document, "NFC")
+
+
+@body_fault(
+    "normalises-unicode-nfkc",
+    ("ITEM-ROUNDTRIP", "VALID-422"),
+    "names and descriptions are stored NFKC-normalised (compatibility folding): the ligature U+FB01 comes back as fi",
+)
+def _normalises_unicode_nfkc(document: dict[str, Any]) -> None:
+    _normalise(document, "NFKC")
+
+
+def _normalise(document: dict[str, Any], form: Literal["NFC", "NFD", "NFKC", "NFKD"]) -> None:
+    for member in ("name", "description"):
+        if isinstance(document.get(member), str):
+            document[member] = unicodedata.normalize(form, document[member])
+
+
+@body_fault(
+    "empty-description-null", ("ITEM-ROUNDTRIP",), "an empty description is stored as null (falsy taken for none)"
+)
+def _empty_description_null(document: dict[str, Any]) -> None:
+    if document.get("description") == "":
+        document["description"] = None
+
+
+@body_fault(
+    "description-cut-at-255",
+    ("ITEM-ROUNDTRIP", "VALID-422"),
+    "descriptions are cut to 255 characters (a VARCHAR(255) column)",
+)
+def _description_cut_at_255(document: dict[str, Any]) -> None:
+    if isinstance(document.get("description"), str):
+        document["description"] = document["description"][:255]
+
+
+@body_fault("latin-1-storage", ("ITEM-ROUNDTRIP",), "strings are stored in Latin-1: other characters come back as '?'")
+def _latin_1_storage(document: dict[str, Any]) -> None:
+    for member in ("name", "description"):
+        value = document.get(member)
+        if isinstance(value, str) and not _surrogates(value):
+            document[member] = value.encode("latin-1", "replace").decode("latin-1")
+
+
+def _surrogates(text: str) -> bool:
+    """Lone surrogates are §8's to leave open: a fault that crashes on them is no fault of storage."""
+    return any("\ud800" <= character <= "\udfff" for character in text)
+
+
+@body_fault("names-lower-cased", ("ITEM-ROUNDTRIP",), "names are stored lower-cased (a case-insensitive name column)")
+def _names_lower_cased(document: dict[str, Any]) -> None:
+    if isinstance(document.get("name"), str) and not _surrogates(document["name"]):
+        document["name"] = document["name"].lower()
+
+
+@body_fault(
+    "prices-rounded-to-cents", ("ITEM-ROUNDTRIP",), "prices are stored rounded to cents (a DECIMAL(10, 2) column)"
+)
+def _prices_rounded_to_cents(document: dict[str, Any]) -> None:
+    price = document.get("price")
+    if isinstance(price, float) and math.isfinite(price) and round(price, 2) > 0:
+        document["price"] = round(price, 2)
 
 
 @fault(
@@ -82,4 +154,15 @@ def _price_as_string(parts: AppParts) -> None:
 class _MaxPlusOne(FaultyStore):
     async def create(self, data: ItemCreate) -> Item:
         self._last_id = max(self._items, default=0)
+        return await super().create(data)
+
+
+@store_fault(
+    "ids-from-item-count",
+    ("ITEM-ID-UNIQUE",),
+    "a new id is the number of items + 1: after any delete it is the id of an item still there, which it overwrites",
+)
+class _IdsFromItemCount(FaultyStore):
+    async def create(self, data: ItemCreate) -> Item:
+        self._last_id = len(self._items)
         return await super().create(data)

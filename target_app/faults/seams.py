@@ -6,6 +6,7 @@ middleware is inner (it edits a response first and a request last), a later erro
 
 from __future__ import annotations
 
+import copy
 import inspect
 import json
 from collections.abc import Awaitable, Callable
@@ -145,8 +146,11 @@ def edit_json_bodies(parts: AppParts, change: DocumentChange, method: str | None
             return None
         if not isinstance(document, dict):
             return None
+        original = copy.deepcopy(document)
         change(document)
-        return json.dumps(document, ensure_ascii=False).encode()
+        # A body the change left alone goes on as sent: encoding it again would fail on what JSON lets a
+        # body hold and UTF-8 cannot (a lone surrogate), a crash that is no part of the fault.
+        return None if document == original else json.dumps(document, ensure_ascii=False).encode()
 
     edit_requests(parts, edit)
 

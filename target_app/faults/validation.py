@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from typing import Any
 
 from litestar import Request, Response
@@ -152,6 +153,19 @@ def _create_stored_before_validation(parts: AppParts) -> None:
                 store._items[store._last_id] = Item.model_construct(id=store._last_id, **fields)
 
     edit_requests(parts, store_first)
+
+
+@body_fault(
+    "length-after-nfc",
+    ("VALID-422",),
+    "a name or description over its length is NFC-normalised and judged again, so 101 code points that compose"
+    " to fewer characters (e + U+0301, 50 times) are accepted",
+)
+def _length_after_nfc(document: dict[str, Any]) -> None:
+    for member, longest in (("name", 100), ("description", 1000)):
+        value = document.get(member)
+        if isinstance(value, str) and len(value) > longest:
+            document[member] = unicodedata.normalize("NFC", value)
 
 
 @fault("validation-names-nothing", ("VALID-FIELDS",), "a 422 says the body is invalid without naming the members")
