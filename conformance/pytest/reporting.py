@@ -92,7 +92,7 @@ def test_outcome(report: pytest.TestReport, redactor: Redactor) -> TestOutcome |
         # In set-up or while running (a precondition the target did not meet): the reason is the evidence.
         reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else str(report.longrepr or "")
         # pytest's "Skipped: " prefix dropped, so that a blocked test's reason starts with what it needed.
-        return TestOutcome(report.nodeid, requirements, Outcome.SKIPPED, message=str(reason).removeprefix("Skipped: "))
+        return TestOutcome(report.nodeid, requirements, Outcome.NOT_RUN, message=str(reason).removeprefix("Skipped: "))
     if report.when == "call":
         return TestOutcome(report.nodeid, requirements, Outcome(report.outcome), duration=report.duration)
     return None
