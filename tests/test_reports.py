@@ -374,3 +374,49 @@ def test_a_generated_invalid_case_answered_405_is_not_called_accepted() -> None:
     assert failure_title(refused, httpx.Response(405)) == "Schema-violating request answered 405"
     accepted = AcceptedNegativeData(operation="POST /items", message="m", status_code=201, expected_statuses=[])
     assert failure_title(accepted, httpx.Response(201)) == "Schema-violating request accepted"
+
+
+def server_data_report(facts: RunFacts) -> dict[str, Any]:
+    settings = build_settings({"base_url": "http://target.test", "token": "t", "max_examples": 5})
+    outcomes = [TestOutcome("suites/test_read.py::test_read", ("READ-200",), Outcome.PASSED)]
+    now = time.time()
+    return finish_run(RunEnd(outcomes, facts, settings, now, now + 1, 0), datetime.date.today()).data
+
+
+def test_the_reports_account_for_every_item_the_run_touched() -> None:
+    """A run on a pre-filled server that left two items and one entry without an id, and saw a seed change."""
+    facts = RunFacts(
+        created=9, deleted=7, leftovers=[12, "abc"], leftovers_without_id=1, others_changed=[3], unknown=["a 500"]
+    )
+    data = server_data_report(facts)
+    html = render_html(data)
+    first_screen = text_of(html[html.index('id="verdict"') : html.index("</header>", html.index('id="verdict"'))])
+    for warning in (
+        "1 items the run did not create were changed or gone at the end",
+        "The run left 3 items on the server",
+    ):
+        assert warning in first_screen, f"expected {warning!r} on the first screen, received {first_screen!r}"
+    section = text_of(html[html.index('id="server-data"') : html.index('id="manifest"')])
+    for fact in (
+        "items created · deleted 9 · 7",
+        "2 created by the run and not deleted: 12, abc; 1 stored entries without an id",
+        "measured in full no : a 500",
+        "other items changed or gone 1 items found at the start",
+    ):
+        assert fact in section, f"expected {fact!r} in the server-data section, received {section!r}"
+    markdown = run_markdown(data)
+    expected = "**The server's data:** 9 items created, 7 deleted; **2 left on the server** (could not delete): 12, abc"
+    assert expected in markdown, markdown
+    assert "not measured in full (a 500)" in markdown, markdown
+    assert "**WARNING: 1 items found at the start" in markdown, markdown
+
+
+def test_a_clean_run_says_it_left_nothing() -> None:
+    html = render_html(server_data_report(RunFacts(created=4, deleted=4)))
+    section = text_of(html[html.index('id="server-data"') : html.index('id="manifest"')])
+    assert "left on the server none" in section, section
+    assert "changed or gone none" in section, section
+    assert "yes: the whole list was compared with the start" in section, section
+    banner = text_of(html[html.index('id="verdict"') : html.index("</header>", html.index('id="verdict"'))])
+    assert "left" not in banner, banner
+    assert "changed" not in banner, banner

@@ -160,7 +160,7 @@ def test_a_failing_test_never_passes_the_requirements_it_cites() -> None:
     # Another test of it that ran and passed does pass it, and the count says how many of its tests ran.
     another = TestOutcome("suites/test_resource.py::test_roundtrip", ("ITEM-ROUNDTRIP",), Outcome.PASSED)
     with_another = result_of([blocked_by_create, another], "ITEM-ROUNDTRIP")
-    assert (with_another.status, with_another.note) == (Status.PASSED, "ran 1 of 2 tests"), with_another
+    assert (with_another.status, with_another.note) == (Status.PASSED, "ran 1 of 2 tests, 1 not run"), with_another
     create = result_of([blocked_by_create, another], "CREATE-201")
     assert (create.status, create.ran, create.note) == (Status.FAILED, 1, "ran 1 of 1 test, 1 failed it"), create
 
