@@ -376,11 +376,11 @@ def test_a_generated_invalid_case_answered_405_is_not_called_accepted() -> None:
     assert failure_title(accepted, httpx.Response(201)) == "Schema-violating request accepted"
 
 
-def server_data_report(facts: RunFacts) -> dict[str, Any]:
+def server_data_report(facts: RunFacts) -> RunReport:
     settings = build_settings({"base_url": "http://target.test", "token": "t", "max_examples": 5})
     outcomes = [TestOutcome("suites/test_read.py::test_read", ("READ-200",), Outcome.PASSED)]
     now = time.time()
-    return finish_run(RunEnd(outcomes, facts, settings, now, now + 1, 0), datetime.date.today()).data
+    return finish_run(RunEnd(outcomes, facts, settings, now, now + 1, 0), datetime.date.today()).report
 
 
 def test_the_reports_account_for_every_item_the_run_touched() -> None:
