@@ -19,55 +19,38 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 # Run as a script: the checkout's root is not on the path, and the browser flags live with the tests.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from conformance.checks.violations import Violation
 from conformance.contract.catalog import load_catalog
 from conformance.pytest.finish import RunEnd, finish_run
 from conformance.pytest.settings import build_settings
 from conformance.reports.html import render_html
-from conformance.reports.json_report import write_json_summary
+from conformance.reports.json_report import write_json_report
+from conformance.reports.model import RunReport
+from conformance.target.exchange import Exchange, Message
 from conformance.target.facts import RunFacts
 from conformance.verdict.outcomes import Outcome, TestOutcome
 from tests.browser import HEADLESS_CHROMIUM
 
 
-def synthetic_run(failures: int) -> dict[str, Any]:
+def synthetic_run(failures: int) -> RunReport:
     """A run of `failures` failed tests, spread over every requirement, through the real summary code."""
     catalog = load_catalog()
     body = json.dumps({"id": 1, "name": "x" * 200, "price": 9.99, "description": "d" * 1000})
     outcomes = []
     for index in range(failures):
         rid = catalog.ids[index % len(catalog.ids)]
-        exchange = {
-            "method": "PUT",
-            "url": f"http://127.0.0.1:8000/items/{index}",
-            "request": {
-                "headers": [["authorization", "Bearer ***"], ["content-type", "application/json"]],
-                "body": body,
-                "body_size": len(body),
-                "truncated": False,
-            },
-            "status": 500,
-            "reason": "Internal Server Error",
-            "response": {
-                "headers": [["content-type", "text/html"]],
-                "body": ("<h1>boom</h1>" * 400)[:4096],
-                "body_size": 10_000_000,
-                "truncated": True,
-            },
-            "curl": f'curl -i -X PUT http://127.0.0.1:8000/items/{index} -H "Authorization: Bearer ${{TOKEN}}"',
-        }
-        violation = {
-            "requirements": [rid],
-            "summary": f"PUT /items/{index} answered 500",
-            "expected": "status 200",
-            "received": "status 500 Internal Server Error",
-            "notes": [],
-            "exchange": exchange,
-        }
+        headers = [("authorization", "Bearer ***"), ("content-type", "application/json")]
+        request = Message(headers, body, len(body), False)
+        response = Message([("content-type", "text/html")], ("<h1>boom</h1>" * 400)[:4096], 10_000_000, True)
+        curl = f'curl -i -X PUT http://127.0.0.1:8000/items/{index} -H "Authorization: Bearer ${{TOKEN}}"'
+        url = f"http://127.0.0.1:8000/items/{index}"
+        exchange = Exchange("PUT", url, request, 500, "Internal Server Error", response, curl)
+        summary = f"PUT /items/{index} answered 500"
+        violation = Violation((rid,), summary, "status 200", "status 500 Internal Server Error", exchange)
         outcomes.append(
             TestOutcome(
                 f"suites/test_generated.py::test_case[{index}]",
@@ -82,7 +65,7 @@ def synthetic_run(failures: int) -> dict[str, Any]:
     settings = build_settings({"base_url": "http://127.0.0.1:8000", "token": "t", "max_examples": 25})
     facts = RunFacts(requests=failures, observed={"PUT /items/{id}": {"500": failures}})
     now = time.time()
-    return finish_run(RunEnd(outcomes, facts, settings, now, now + 1, 0), datetime.date.today()).data
+    return finish_run(RunEnd(outcomes, facts, settings, now, now + 1, 0), datetime.date.today()).report
 
 
 def browser_load_ms(chromium: str, page: Path) -> tuple[int | None, float]:
@@ -112,7 +95,7 @@ def main() -> None:
         render_s = time.perf_counter() - started
         page = Path(folder) / "conformance.html"
         page.write_text(html, encoding="utf-8")
-        write_json_summary(data, Path(folder) / "conformance.json")
+        write_json_report(data, Path(folder) / "conformance.json")
         json_size = (Path(folder) / "conformance.json").stat().st_size
         print(f"failures: {args.failures}")
         print(f"HTML render (Python): {render_s:.2f} s")

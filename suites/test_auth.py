@@ -18,7 +18,7 @@ from conformance.checks.verify import (
     verify_status,
     verify_unchanged,
 )
-from conformance.checks.violations import blocked
+from conformance.checks.violations import not_run
 from conformance.target.client import ApiClient, Auth
 from conformance.target.paths import ITEMS, item_path
 
@@ -74,7 +74,7 @@ def authorization(api: ApiClient, credentials: Credentials) -> Auth:
     if isinstance(header, str):
         header = header.rstrip()  # HTTP drops trailing whitespace: a one-character token cut short is "Bearer"
     if header == f"Bearer {api.token}":
-        raise blocked(f"{header!r} is this run's valid credentials, not a wrong form of them")
+        raise not_run(f"{header!r} is this run's valid credentials, not a wrong form of them")
     return header
 
 

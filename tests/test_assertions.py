@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from conformance.checks.item_shape import normalised_from
+from conformance.checks.violations import Violation
 from conformance.contract.catalog import load_catalog
 from conformance.pytest.citations import Citation, collect_citations
-from conformance.reports.assertions import assertion_results, failed_assertions
+from conformance.verdict.assertions import AssertionFailure, AssertionStatus, assertion_results
 from conformance.verdict.outcomes import Outcome, TestOutcome
 from target_app.faults import FAULTS
 from target_app.faults.assertions import BREAKS, UNGUARDED
@@ -119,12 +120,12 @@ def test_the_length_bound_cases_sit_on_both_sides_by_code_points_only() -> None:
 
 def test_the_report_gives_each_assertion_its_status_and_a_failure_names_the_assertion_it_broke() -> None:
     roundtrip = "suites/test_resource.py::test_values_come_back_exactly_as_sent"
-    violation = {
-        "requirements": ["ITEM-ROUNDTRIP"],
-        "summary": "POST /items",
-        "expected": "name='e\u0301'",
-        "received": "name='\u00e9' (NFC of what was sent: sent U+0065 U+0301, received U+00E9)",
-    }
+    violation = Violation(
+        ("ITEM-ROUNDTRIP",),
+        "POST /items",
+        "name='e\u0301'",
+        "name='\u00e9' (NFC of what was sent: sent U+0065 U+0301, received U+00E9)",
+    )
     outcomes = [
         TestOutcome(
             f"{roundtrip}[not-nfc-normalised]",
@@ -150,27 +151,22 @@ def test_the_report_gives_each_assertion_its_status_and_a_failure_names_the_asse
             assertions=("ITEM-ROUNDTRIP.no-trimming",),
         ),
     ]
-    rows = {row["id"]: row for row in assertion_results(outcomes)["ITEM-ROUNDTRIP"]}
-    assert [
-        rows[f"ITEM-ROUNDTRIP.{key}"]["status"] for key in ("no-normalisation", "no-case-change", "no-trimming")
-    ] == [
-        "failed",
-        "passed",
-        "not-run",
+    rows = {row.id: row for row in assertion_results(CATALOG, outcomes)["ITEM-ROUNDTRIP"]}
+    assert [rows[f"ITEM-ROUNDTRIP.{key}"].status for key in ("no-normalisation", "no-case-change", "no-trimming")] == [
+        AssertionStatus.FAILED,
+        AssertionStatus.PASSED,
+        AssertionStatus.NOT_RUN,
     ]
-    assert rows["ITEM-ROUNDTRIP.no-normalisation"]["failures"] == [
-        {
-            "test": f"{roundtrip}[not-nfc-normalised]",
-            "evidence": [
+    assert rows["ITEM-ROUNDTRIP.no-normalisation"].failures == [
+        AssertionFailure(
+            f"{roundtrip}[not-nfc-normalised]",
+            [
                 "ITEM-ROUNDTRIP.no-normalisation: POST /items: expected name='e\u0301', received name='\u00e9'"
                 " (NFC of what was sent: sent U+0065 U+0301, received U+00E9)"
             ],
-        }
+        )
     ]
-    assert rows["ITEM-ROUNDTRIP.via-create"]["status"] == "not-run"
-    assert failed_assertions({"requirements": [{"assertions": list(rows.values())}]}) == {
-        "ITEM-ROUNDTRIP.no-normalisation"
-    }
+    assert rows["ITEM-ROUNDTRIP.via-create"].status is AssertionStatus.NOT_RUN
 
 
 def test_a_value_normalised_by_the_server_is_shown_as_code_points() -> None:

@@ -88,7 +88,7 @@ def test_evidence_and_reproduction_never_show_the_token() -> None:
 
     api, _ = make_client(httpx.MockTransport(echo))
     exchange = exchange_of(api.post("/items", body={"name": "n", "price": 1}))
-    rendered = exchange.render() + json.dumps(exchange.to_dict())
+    rendered = exchange.render() + json.dumps(exchange.to_json())
     assert TOKEN not in rendered
     assert "Bearer ***" in rendered
     assert '-H "authorization: Bearer ${CONFORMANCE_TOKEN}"' in exchange.curl
@@ -148,7 +148,7 @@ def test_header_values_are_masked_and_named_by_a_variable_in_curl_lines() -> Non
     redactor = Redactor.for_run(TOKEN, [("X-Gateway-Key", key)])
     api = ApiClient(http, token=TOKEN, ledger=Ledger(), redactor=redactor)
     exchange = exchange_of(api.post("/items", body={"name": "n", "price": 1}))
-    rendered = exchange.render() + json.dumps(exchange.to_dict())
+    rendered = exchange.render() + json.dumps(exchange.to_json())
     assert key not in rendered
     assert "key *** refused" in rendered
     assert '-H "x-gateway-key: ${CONFORMANCE_HEADER_X_GATEWAY_KEY}"' in exchange.curl

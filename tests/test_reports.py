@@ -11,7 +11,6 @@ import time
 import xml.etree.ElementTree as ElementTree
 from html import unescape
 from pathlib import Path
-from typing import Any
 
 import httpx
 import jsonschema
@@ -20,12 +19,15 @@ from schemathesis.core.failures import AcceptedNegativeData
 
 import contracts
 from conformance.checks.generated import failure_title
+from conformance.checks.violations import Violation
 from conformance.contract.catalog import load_catalog
 from conformance.pytest.finish import RunEnd, finish_run
 from conformance.pytest.settings import build_settings
 from conformance.reports.console import LINE_LIMIT, failure_text, print_causes
 from conformance.reports.html import render_html
 from conformance.reports.markdown import run_markdown
+from conformance.reports.model import RunReport
+from conformance.target.exchange import Exchange, Message
 from conformance.target.facts import RunFacts
 from conformance.verdict.outcomes import Outcome, TestOutcome
 from tests.browser import HEADLESS_CHROMIUM
@@ -215,28 +217,16 @@ def test_the_markdown_summary_leads_with_the_verdict_and_quotes_evidence(faulty_
     assert TOKEN not in markdown
 
 
-def exchange(method: str, path: str, status: int, curl_body: str = "{}") -> dict[str, Any]:
-    message = {"headers": [["content-type", "application/json"]], "body": "{}", "body_size": 2, "truncated": False}
-    return {
-        "method": method,
-        "url": f"http://target.test{path}",
-        "request": message,
-        "status": status,
-        "reason": "OK",
-        "response": message,
-        "curl": f"curl -i -X {method} http://target.test{path} --data-binary '{curl_body}'",
-    }
+def exchange(method: str, path: str, status: int, curl_body: str = "{}") -> Exchange:
+    message = Message([("content-type", "application/json")], "{}", 2, False)
+    curl = f"curl -i -X {method} http://target.test{path} --data-binary '{curl_body}'"
+    return Exchange(method, f"http://target.test{path}", message, status, "OK", message, curl)
 
 
 def create_answering(index: int, status: int = 200) -> TestOutcome:
-    violation = {
-        "requirements": ["CREATE-201"],
-        "summary": "POST /items",
-        "expected": "status 201",
-        "received": f"status {status} OK",
-        "notes": [],
-        "exchange": exchange("POST", "/items", status),
-    }
+    violation = Violation(
+        ("CREATE-201",), "POST /items", "status 201", f"status {status} OK", exchange("POST", "/items", status)
+    )
     nodeid = f"suites/test_create.py::test_a_valid_create_gets_201[{index}]"
     return TestOutcome(
         nodeid, ("CREATE-201",), Outcome.FAILED, ("CREATE-201",), "[CREATE-201] POST /items", [violation]
@@ -247,7 +237,7 @@ BLOCKED_BY_CREATE = ("READ-200", "REPLACE-200", "UPDATE-200", "DELETE-204", "LIS
 
 
 @pytest.fixture(scope="module")
-def first_run() -> dict[str, Any]:
+def first_run() -> RunReport:
     """A first run's report: creates answer 200 (once 202), which blocks five requirements' tests (40 of them),
     and a list that never holds still blocks CONC-UPDATE's; everything else passes."""
     catalog = load_catalog()
@@ -262,7 +252,7 @@ def first_run() -> dict[str, Any]:
         TestOutcome(
             f"suites/test_blocked.py::test_{rid}[{index}]",
             (rid,),
-            Outcome.SKIPPED,
+            Outcome.NOT_RUN,
             message=f"precondition failed (needs CREATE-201): POST /items answered 200, not 201 (item {index})",
         )
         for index in range(8)
@@ -272,21 +262,21 @@ def first_run() -> dict[str, Any]:
         TestOutcome(
             f"suites/test_concurrency.py::test_patches[{tries}]",
             ("CONC-UPDATE",),
-            Outcome.SKIPPED,
+            Outcome.NOT_RUN,
             message=f"precondition failed: the list did not hold still for {tries} reads of 'run {tries}'",
         )
         for tries in (3, 5)
     ]
     settings = build_settings({"base_url": "http://target.test", "token": "t", "max_examples": 5})
     now = time.time()
-    return finish_run(RunEnd(outcomes, RunFacts(), settings, now, now + 1, 0), datetime.date.today()).data
+    return finish_run(RunEnd(outcomes, RunFacts(), settings, now, now + 1, 0), datetime.date.today()).report
 
 
 def text_of(html: str) -> str:
     return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
-def test_the_first_screen_has_one_line_per_failed_requirement_and_what_it_blocks(first_run: dict[str, Any]) -> None:
+def test_the_first_screen_has_one_line_per_failed_requirement_and_what_it_blocks(first_run: RunReport) -> None:
     html = render_html(first_run)
     summary = text_of(html[html.index('id="summary"') : html.index('id="failures"')])
     expected = (
@@ -303,7 +293,7 @@ def test_the_first_screen_has_one_line_per_failed_requirement_and_what_it_blocks
     assert at == sorted(at), f"expected {headlines} in this order, received {summary!r}"
 
 
-def test_the_cards_show_each_kind_of_failure_once_and_n_more_like_this(first_run: dict[str, Any]) -> None:
+def test_the_cards_show_each_kind_of_failure_once_and_n_more_like_this(first_run: RunReport) -> None:
     html = render_html(first_run)
     card = html[html.index('id="fail-CREATE-201"') : html.index('id="not-run"')]
     exchanges = re.findall(r"HTTP exchange: POST http://target.test/items → (\d+)", card)
@@ -312,7 +302,7 @@ def test_the_cards_show_each_kind_of_failure_once_and_n_more_like_this(first_run
     assert "ran 5 of 5 tests, 5 failed it" in card
 
 
-def test_tests_not_run_are_grouped_by_cause_each_group_collapsible(first_run: dict[str, Any]) -> None:
+def test_tests_not_run_are_grouped_by_cause_each_group_collapsible(first_run: RunReport) -> None:
     html = render_html(first_run)
     groups = html[html.index('id="not-run"') :]
     first = groups[groups.index('<details id="cause-1">') : groups.index('<details id="cause-2">')]
@@ -325,7 +315,7 @@ def test_tests_not_run_are_grouped_by_cause_each_group_collapsible(first_run: di
     assert "none of its 8 tests ran" in row[: row.index("</tr>")]
 
 
-def test_the_markdown_and_the_console_lead_with_what_blocks_the_most(first_run: dict[str, Any]) -> None:
+def test_the_markdown_and_the_console_lead_with_what_blocks_the_most(first_run: RunReport) -> None:
     markdown = run_markdown(first_run)
     assert (
         "| `CREATE-201` | MUST | ran 5 of 5 tests, 5 failed it; **blocks 5 requirements** | POST /items: expected"
@@ -354,14 +344,14 @@ def test_the_markdown_and_the_console_lead_with_what_blocks_the_most(first_run: 
 def test_the_console_prints_a_few_short_lines_per_failure_and_says_what_it_cut() -> None:
     """A 1 MiB body's curl line and a long multi-line received text, in a test with five violations."""
     body = "x" * (1 << 20)
-    violation = {
-        "requirements": ["VALID-422"],
-        "summary": "POST /items with a 1 MiB name",
-        "expected": "status 422",
-        "received": "status 500\n" + "trace line\n" * 50,
-        "notes": ["one", "two", "three"],
-        "exchange": exchange("POST", "/items", 500, curl_body=body),
-    }
+    violation = Violation(
+        ("VALID-422",),
+        "POST /items with a 1 MiB name",
+        "status 422",
+        "status 500\n" + "trace line\n" * 50,
+        exchange("POST", "/items", 500, curl_body=body),
+        ["one", "two", "three"],
+    )
     text = failure_text([violation] * 5, "the whole message")
     lines = text.splitlines()
     assert max(map(len, lines)) <= 4000, f"received a line of {max(map(len, lines))} characters"
@@ -386,11 +376,11 @@ def test_a_generated_invalid_case_answered_405_is_not_called_accepted() -> None:
     assert failure_title(accepted, httpx.Response(201)) == "Schema-violating request accepted"
 
 
-def server_data_report(facts: RunFacts) -> dict[str, Any]:
+def server_data_report(facts: RunFacts) -> RunReport:
     settings = build_settings({"base_url": "http://target.test", "token": "t", "max_examples": 5})
     outcomes = [TestOutcome("suites/test_read.py::test_read", ("READ-200",), Outcome.PASSED)]
     now = time.time()
-    return finish_run(RunEnd(outcomes, facts, settings, now, now + 1, 0), datetime.date.today()).data
+    return finish_run(RunEnd(outcomes, facts, settings, now, now + 1, 0), datetime.date.today()).report
 
 
 def test_the_reports_account_for_every_item_the_run_touched() -> None:

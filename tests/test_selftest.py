@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from litestar.testing import TestClient
 
-from conformance.cli.selftest import CLEAN, FaultRun, judge_fault, scores
+from conformance.cli.selftest import CLEAN, FaultOutcome, FaultRun, judge_fault, scores
 from conformance.contract.catalog import Level, load_catalog
+from conformance.reports.model import RunReport
+from conformance.verdict.judging import ExitCode, RequirementResult, Status, Verdict
 from target_app import create_app
 from target_app.faults import FAULTS
 from tests.servers.running import free_port, serve
@@ -60,13 +62,14 @@ def test_the_served_app_takes_a_fault_and_says_so() -> None:
     assert "FAULTS SWITCHED ON: create-200" in output
 
 
-def summary_with(failed: list[str], exit_code: int, verdict: str = "non-conformant") -> dict[str, object]:
-    return {
-        "verdict": verdict,
-        "exit_code": exit_code,
-        "manifest": {"requests": 1},
-        "requirements": [{"id": rid, "status": "failed" if rid in failed else "passed"} for rid in CATALOG.ids],
-    }
+def summary_with(failed: list[str], exit_code: int, verdict: str = "non-conformant") -> RunReport:
+    results = [
+        RequirementResult(requirement, Status.FAILED if requirement.id in failed else Status.PASSED, [], [])
+        for requirement in CATALOG.requirements
+    ]
+    return RunReport(
+        Verdict(verdict), ExitCode(exit_code), "", "t", list(CATALOG.sections), results, [], [], [], {"requests": 1}
+    )
 
 
 def test_a_fault_is_detected_only_for_the_right_reason() -> None:
@@ -78,15 +81,15 @@ def test_a_fault_is_detected_only_for_the_right_reason() -> None:
 
 
 def test_scores_count_must_and_should_faults_apart() -> None:
-    def run(name: str, level: str, outcome: str) -> FaultRun:
-        return FaultRun(name, "", ["X"], level, "", 1, [], 1.0, 1, outcome)
+    def run(name: str, level: Level | None, outcome: FaultOutcome) -> FaultRun:
+        return FaultRun(name, "", ["X"], level, Verdict.ERROR, ExitCode.NON_CONFORMANT, [], 1.0, 1, outcome)
 
     summary = scores(
         [
-            run(CLEAN, "-", "clean"),
-            run("a", "MUST", "detected"),
-            run("b", "MUST", "missed"),
-            run("c", "SHOULD", "detected"),
+            run(CLEAN, None, FaultOutcome.CLEAN),
+            run("a", Level.MUST, FaultOutcome.DETECTED),
+            run("b", Level.MUST, FaultOutcome.MISSED),
+            run("c", Level.SHOULD, FaultOutcome.DETECTED),
         ]
     )
     assert summary["by_level"][Level.MUST.value] == {"faults": 2, "detected": 1, "score": 0.5}

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from conformance.checks.verify import verify_item_response
-from conformance.checks.violations import ContractViolation, blocked, needed_requirement
+from conformance.checks.violations import ContractViolation, needed_requirement, not_run
 from conformance.contract.catalog import Level, load_catalog
 from conformance.verdict.judging import ExitCode, RequirementResult, Status, Verdict, judge, judge_run
 from conformance.verdict.outcomes import Outcome, TestOutcome
@@ -52,7 +52,7 @@ def test_a_failed_should_is_conformant_and_gates_only_at_level_should() -> None:
 def test_a_must_that_was_not_run_means_the_run_could_not_judge() -> None:
     outcomes = [
         *passing(*[rid for rid in CATALOG.ids if rid != "CONC-CREATE"]),
-        TestOutcome("test_conc", ("CONC-CREATE",), Outcome.SKIPPED),
+        TestOutcome("test_conc", ("CONC-CREATE",), Outcome.NOT_RUN),
     ]
     judgement = judge(CATALOG, outcomes, Level.MUST)
     assert (judgement.verdict, judgement.exit_code) == (Verdict.ERROR, ExitCode.COULD_NOT_JUDGE)
@@ -112,8 +112,8 @@ def test_a_run_that_stopped_early_could_not_judge_whatever_passed() -> None:
 
 
 def test_a_blocked_test_names_the_requirement_its_precondition_needs() -> None:
-    needing = blocked("POST /items answered 200, not 201", needs="CREATE-201")
-    plain = blocked("no quiet moment")
+    needing = not_run("POST /items answered 200, not 201", needs="CREATE-201")
+    plain = not_run("no quiet moment")
     assert needed_requirement(str(needing.msg)) == "CREATE-201", f"received {needing.msg!r}"
     assert needed_requirement(str(plain.msg)) is None, f"received {plain.msg!r}"
 
@@ -127,7 +127,7 @@ def result_of(outcomes: list[TestOutcome], rid: str) -> RequirementResult:
 
 
 def skipped(nodeid: str, *cited: str) -> TestOutcome:
-    return TestOutcome(nodeid, cited, Outcome.SKIPPED, message="precondition failed (needs UPDATE-200): PATCH 405")
+    return TestOutcome(nodeid, cited, Outcome.NOT_RUN, message="precondition failed (needs UPDATE-200): PATCH 405")
 
 
 def test_generated_passes_never_pass_a_requirement_whose_own_tests_were_all_skipped() -> None:

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 import httpx
 
 from conformance.checks.item_shape import as_read, item_shape_problems
-from conformance.checks.violations import blocked, request_line
+from conformance.checks.violations import not_run, request_line
 from conformance.contract import strict_json
 from conformance.contract.openapi import load_contract
 from conformance.target.client import NO_BODY, ApiClient, Auth
@@ -49,7 +49,7 @@ def quiet_attempts() -> Iterator[int]:
     """Attempts at a measurement that other clients' writes may spoil. The test leaves the loop (returns or
     breaks) at the first quiet one; when every attempt was spoilt, the test is not run rather than judged."""
     yield from range(QUIET_ATTEMPTS)
-    raise blocked(
+    raise not_run(
         f"no quiet moment in {QUIET_ATTEMPTS} attempts: other clients kept writing, or the server gives a new"
         " item an id other than the highest, which this measurement needs"
     )
@@ -74,13 +74,13 @@ def _brief(response: httpx.Response) -> str:
 
 
 def _json_body(response: httpx.Response, expected: int, needs: str) -> Any:
-    """The JSON body of a setup step's response that has the `expected` status; otherwise the test is blocked."""
+    """The JSON body of a setup step's response that has the `expected` status; otherwise the test is not run."""
     if response.status_code != expected:
-        raise blocked(f"{_brief(response)}, not {expected}", needs=needs)
+        raise not_run(f"{_brief(response)}, not {expected}", needs=needs)
     try:
         return strict_json.loads(response.content)
     except ValueError:
-        raise blocked(f"{_brief(response)} with a body that is not JSON", needs=needs) from None
+        raise not_run(f"{_brief(response)} with a body that is not JSON", needs=needs) from None
 
 
 def _loose_json(response: httpx.Response) -> Any:
@@ -158,13 +158,13 @@ class Items:
         sent = body if body is not None else self.body()
         response = self.api.post(ITEMS, body=sent)
         if not response.is_success:
-            raise blocked(f"{_brief(response)}, not 201", needs="CREATE-201")
+            raise not_run(f"{_brief(response)}, not 201", needs="CREATE-201")
         echo = _loose_json(response)
         if isinstance(echo, dict) and not item_shape_problems(echo):
             return echo
         item_id = _usable_id(echo.get("id")) if isinstance(echo, dict) else None
         if item_id is None and (item_id := _located_id(self.api, response)) is None:
-            raise blocked(f"{_brief(response)} without an item id in its body or Location", needs="CREATE-201")
+            raise not_run(f"{_brief(response)} without an item id in its body or Location", needs="CREATE-201")
         return {"description": None, **sent, "id": item_id}
 
     def baseline(self, body: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -180,7 +180,7 @@ class Items:
         response = self.api.get(item_path(item_id))
         item = _json_body(response, expected=200, needs="READ-200")
         if not isinstance(item, dict):
-            raise blocked(
+            raise not_run(
                 f"{_brief(response)} with a body that is not an Item: {type(item).__name__}", needs="READ-200"
             )
         return item if not item_shape_problems(item) else as_read({"id": item_id, **item})
@@ -189,7 +189,7 @@ class Items:
         response = self.api.get(ITEMS, params=params)
         body = _json_body(response, expected=200, needs="LIST-200")
         if not (isinstance(body, dict) and isinstance(body.get("items"), list) and isinstance(body.get("total"), int)):
-            raise blocked(f"{_brief(response)} without 'items' and 'total'", needs="LIST-200")
+            raise not_run(f"{_brief(response)} without 'items' and 'total'", needs="LIST-200")
         return body
 
     def total(self) -> int:
@@ -211,7 +211,7 @@ class Items:
         if not all(isinstance(item_id, int) and not isinstance(item_id, bool) for item_id in wanted):
             # The search goes by the list's ascending integer ids (LIST-ORDER); ids of another kind are
             # ITEM-SHAPE's to judge, and leave nothing to search by.
-            raise blocked(f"ids {sorted(map(repr, wanted))} are not integers to search the list by", needs="ITEM-SHAPE")
+            raise not_run(f"ids {sorted(map(repr, wanted))} are not integers to search the list by", needs="ITEM-SHAPE")
         lowest, highest = min(wanted), max(wanted)
         newest = self.tail()
         first, ids, entries = newest.offset, set(newest.ids), list(newest.entries)
@@ -278,13 +278,13 @@ class Items:
         (a server that wrongly implements the method could harm nothing else). Otherwise the test is not run."""
         entries = self.whole_list() if self.total() <= WHOLE_LIST_PAGES * PAGE_MAX else None
         if entries is None:
-            raise blocked(
+            raise not_run(
                 f"the whole collection could not be read ({NOT_WHOLE}), so it cannot be shown to hold only this"
                 f" run's items: a server that wrongly implements {method} {ITEMS} could change or delete the others"
             )
         permit = permit_collection_write(self.api.ledger, method, entries, self.run_prefix(self.run_tag))
         if isinstance(permit, str):
-            raise blocked(permit)
+            raise not_run(permit)
         return permit
 
     def prove_absent(self, segment: str) -> bool:
@@ -326,7 +326,7 @@ class Items:
     def absent_path(self, segment: str) -> str:
         """The path of `segment` once it is proved absent (see prove_absent); otherwise the test is not run."""
         if not self.prove_absent(segment):
-            raise blocked(f"{item_path(segment)} could not be proved absent, and a write to it might change an item")
+            raise not_run(f"{item_path(segment)} could not be proved absent, and a write to it might change an item")
         return item_path(segment)
 
     def absent_id(self) -> int:
@@ -336,10 +336,10 @@ class Items:
                 continue
             if self.prove_absent(str(candidate)):
                 return candidate
-        raise blocked(f"no id from {ABSENT_ID_BASE} on could be proved absent (GET answered 404, and not listed)")
+        raise not_run(f"no id from {ABSENT_ID_BASE} on could be proved absent (GET answered 404, and not listed)")
 
     def delete(self, item_id: int | str) -> None:
         """Deletes the item; any 2xx will do (a 200 with the item is DELETE-204's to judge)."""
         response = self.api.delete(item_path(item_id))
         if not response.is_success:
-            raise blocked(f"{_brief(response)}, not 204", needs="DELETE-204")
+            raise not_run(f"{_brief(response)}, not 204", needs="DELETE-204")

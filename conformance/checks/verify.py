@@ -24,7 +24,7 @@ from conformance.checks.item_shape import (
     short_repr,
 )
 from conformance.checks.items import Tail
-from conformance.checks.violations import ContractViolation, Violation, blocked, request_line
+from conformance.checks.violations import ContractViolation, Violation, not_run, request_line
 from conformance.contract import strict_json
 from conformance.target.client import ApiClient
 from conformance.target.exchange import exchange_of
@@ -83,7 +83,7 @@ def skip_unless_status(response: httpx.Response, status: int, judged_by: str, ne
     """For a test that judges only a response of `status`: another status leaves it not run, as `judged_by`
     judge that status (`needs`: the one requirement of them the test waits for)."""
     if response.status_code != status:
-        raise blocked(
+        raise not_run(
             f"{request_line(response)} answered {response.status_code}, not {status}: {judged_by} judge that",
             needs=needs,
         )

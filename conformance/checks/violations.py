@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import httpx
 import pytest
@@ -34,15 +35,30 @@ class Violation:
             lines += ["", self.exchange.render()]
         return "\n".join(lines)
 
-    def to_dict(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, Any]:
         return {
             "requirements": list(self.requirements),
             "summary": self.summary,
             "expected": self.expected,
             "received": self.received,
-            "notes": self.notes,
-            "exchange": None if self.exchange is None else self.exchange.to_dict(),
+            "notes": list(self.notes),
+            "exchange": None if self.exchange is None else self.exchange.to_json(),
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Violation:
+        exchange = data.get("exchange")
+        return cls(
+            requirements=tuple(data["requirements"]),
+            summary=data["summary"],
+            expected=data["expected"],
+            received=data["received"],
+            exchange=Exchange.from_json(exchange) if exchange else None,
+            notes=list(data["notes"]),
+        )
+
+    def without_bodies(self) -> Violation:
+        return replace(self, exchange=self.exchange and self.exchange.without_bodies())
 
 
 class ContractViolation(AssertionError):
@@ -62,18 +78,20 @@ def request_line(response: httpx.Response) -> str:
     return f"{response.request.method} {response.request.url.raw_path.decode('ascii')}"
 
 
-BLOCKED = "precondition failed"
+PRECONDITION_FAILED = "precondition failed"
 _NEEDS = re.compile(r"^precondition failed \(needs ([A-Z0-9-]+)\): ")
 
 
-def blocked(reason: str, *, needs: str | None = None) -> pytest.skip.Exception:
+def not_run(reason: str, *, needs: str | None = None) -> pytest.skip.Exception:
     """A precondition failed (the target could not create an item to test with, say): not run, not passed.
+    What the run may not do (an unsafe write, a write without a token) is not run too: `target.errors.NotRun`.
+    Either way the test's outcome is `Outcome.NOT_RUN`, and a requirement none of whose tests ran `Status.NOT_RUN`.
 
     `needs` is the requirement that the precondition depends on, judged by its own tests: the report groups
     what was not run by it. It travels in the skip message, the one thing a skip carries across xdist.
     """
     cause = f" (needs {needs})" if needs else ""
-    return pytest.skip.Exception(f"{BLOCKED}{cause}: {reason}", _use_item_location=True)
+    return pytest.skip.Exception(f"{PRECONDITION_FAILED}{cause}: {reason}", _use_item_location=True)
 
 
 def needed_requirement(message: str) -> str | None:

@@ -18,17 +18,38 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from conformance.cli.runner import pytest_arguments, run_pytest
 from conformance.contract.catalog import Level, load_catalog
-from conformance.reports.assertions import failed_assertions
-from conformance.verdict.judging import ExitCode, Status, Verdict
+from conformance.reports.files import REPORT_NAME, ReportError, load_report
+from conformance.reports.model import RunReport
+from conformance.verdict.judging import ExitCode, Verdict
 
 RUN_TIMEOUT = 600
 """Seconds one fault's run may take (the plugin's --run-timeout): a hung run is an error, not a hang."""
 CLEAN = "(clean)"
+
+
+class FaultOutcome(StrEnum):
+    DETECTED = "detected"
+    WRONG_REASON = "wrong-reason"
+    """Failed, but not for what the fault breaks."""
+    WRONG_ASSERTION = "wrong-assertion"
+    """Failed a requirement it violates, but not every assertion it is mapped to."""
+    MISSED = "missed"
+    ERROR = "error"
+    """The run could not judge, or wrote no report."""
+    CLEAN = "clean"
+    """The clean reference app, fully conformant."""
+    FALSE_ALARM = "false-alarm"
+    """The clean reference app, not fully conformant."""
+
+
+NO_LEVEL = "-"
+"""selftest.json's level of a run that violates nothing (the clean app)."""
 
 
 @dataclass
@@ -36,19 +57,27 @@ class FaultRun:
     fault: str
     description: str
     violates: list[str]
-    level: str
-    verdict: str
-    exit_code: int
+    level: Level | None
+    verdict: Verdict
+    exit_code: ExitCode
     failed: list[str]
     seconds: float
     requests: int
-    outcome: str
-    """`detected`, `wrong-reason` (failed, but not for what the fault breaks), `wrong-assertion` (failed a
-    requirement it violates, but not every assertion it is mapped to), `missed`, or `error`."""
+    outcome: FaultOutcome
     breaks: list[str] = field(default_factory=list)
     """The assertions the fault is mapped to."""
     missed_assertions: list[str] = field(default_factory=list)
     """Of those, the ones the run did not fail."""
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        return {**data, "level": self.level.value if self.level else NO_LEVEL, "exit_code": int(self.exit_code)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FaultRun:
+        level = None if data["level"] == NO_LEVEL else Level(data["level"])
+        values = {**data, "level": level, "verdict": Verdict(data["verdict"]), "exit_code": ExitCode(data["exit_code"])}
+        return cls(**{**values, "outcome": FaultOutcome(data["outcome"])})
 
 
 def fault_level(violates: list[str]) -> Level:
@@ -75,45 +104,56 @@ def run_one(name: str, max_examples: int, root: Path) -> tuple[str, float]:
     return name, round(time.perf_counter() - started, 2)
 
 
-def _summary_of(root: Path, name: str) -> dict[str, Any] | None:
-    path = root / name.strip("()") / "conformance.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+def _report_of(root: Path, name: str) -> RunReport | None:
+    path = root / name.strip("()") / REPORT_NAME
+    try:
+        return load_report(path) if path.exists() else None
+    except ReportError:
+        return None
 
 
 def judge_fault(
     fault: str,
     description: str,
     violates: list[str],
-    summary: dict[str, Any] | None,
+    report: RunReport | None,
     seconds: float,
     breaks: list[str] | None = None,
 ) -> FaultRun:
-    level = fault_level(violates).value if violates else "-"
-    if summary is None:
+    level = fault_level(violates) if violates else None
+    if report is None:
+        error = FaultOutcome.ERROR
         return FaultRun(
-            fault, description, violates, level, "error", int(ExitCode.COULD_NOT_JUDGE), [], seconds, 0, "error"
+            fault, description, violates, level, Verdict.ERROR, ExitCode.COULD_NOT_JUDGE, [], seconds, 0, error
         )
-    failed = [entry["id"] for entry in summary["requirements"] if Status(entry["status"]) is Status.FAILED]
-    missed_assertions = sorted(set(breaks or ()) - failed_assertions(summary))
+    failed = [result.id for result in report.failed()]
+    missed_assertions = sorted(set(breaks or ()) - report.failed_assertions())
     if fault == CLEAN:
-        outcome = "clean" if Verdict(summary["verdict"]) is Verdict.FULLY_CONFORMANT else "false-alarm"
-    elif summary["exit_code"] == ExitCode.COULD_NOT_JUDGE:
-        outcome = "error"
-    elif summary["exit_code"] == ExitCode.NON_CONFORMANT:
+        outcome = FaultOutcome.CLEAN if report.verdict is Verdict.FULLY_CONFORMANT else FaultOutcome.FALSE_ALARM
+    elif report.exit_code is ExitCode.COULD_NOT_JUDGE:
+        outcome = FaultOutcome.ERROR
+    elif report.exit_code is ExitCode.NON_CONFORMANT:
         right = set(failed) & set(violates)
-        outcome = "wrong-reason" if not right else "wrong-assertion" if missed_assertions else "detected"
+        outcome = (
+            FaultOutcome.WRONG_REASON
+            if not right
+            else FaultOutcome.WRONG_ASSERTION
+            if missed_assertions
+            else FaultOutcome.DETECTED
+        )
     else:
-        outcome = "missed"
+        outcome = FaultOutcome.MISSED
+    requests = report.manifest["requests"]
     return FaultRun(
         fault,
         description,
         violates,
         level,
-        summary["verdict"],
-        summary["exit_code"],
+        report.verdict,
+        report.exit_code,
         failed,
         seconds,
-        summary["manifest"]["requests"],
+        requests,
         outcome,
         list(breaks or ()),
         missed_assertions,
@@ -142,8 +182,8 @@ def run_selftest(faults: list[str], max_examples: int, jobs: int) -> list[FaultR
             known = FAULTS.get(name)
             description = known.description if known else "the reference app as published"
             violates = list(known.violates) if known else []
-            summary, seconds = _summary_of(root, name), timings.get(name, 0.0)
-            results.append(judge_fault(name, description, violates, summary, seconds, list(BREAKS.get(name, ()))))
+            report, seconds = _report_of(root, name), timings.get(name, 0.0)
+            results.append(judge_fault(name, description, violates, report, seconds, list(BREAKS.get(name, ()))))
     return results
 
 
@@ -151,20 +191,20 @@ def scores(results: list[FaultRun]) -> dict[str, Any]:
     faults = [run for run in results if run.fault != CLEAN]
     by_level = {}
     for level in Level:
-        chosen = [run for run in faults if run.level == level.value]
-        detected = sum(run.outcome == "detected" for run in chosen)
+        chosen = [run for run in faults if run.level is level]
+        detected = sum(run.outcome is FaultOutcome.DETECTED for run in chosen)
         by_level[level.value] = {
             "faults": len(chosen),
             "detected": detected,
             "score": round(detected / len(chosen), 4) if chosen else None,
         }
-    detected = sum(run.outcome == "detected" for run in faults)
+    detected = sum(run.outcome is FaultOutcome.DETECTED for run in faults)
     return {
         "faults": len(faults),
         "detected": detected,
         "score": round(detected / len(faults), 4) if faults else None,
         "by_level": by_level,
-        "clean_is_fully_conformant": any(run.fault == CLEAN and run.outcome == "clean" for run in results),
+        "clean_is_fully_conformant": any(run.fault == CLEAN and run.outcome is FaultOutcome.CLEAN for run in results),
     }
 
 
@@ -182,18 +222,19 @@ def to_dict(results: list[FaultRun], max_examples: int, jobs: int, seconds: floa
         "jobs": jobs,
         "started": datetime.fromtimestamp(started, UTC).isoformat(timespec="seconds"),
         "duration_s": round(seconds, 1),
-        "runs": [asdict(run) for run in results],
+        "runs": [run.to_json() for run in results],
     }
 
 
-def print_matrix(data: dict[str, Any]) -> None:
-    width = max(len(run["fault"]) for run in data["runs"])
+def print_matrix(results: list[FaultRun], data: dict[str, Any]) -> None:
+    width = max(len(run.fault) for run in results)
     print(f"{'fault':<{width}}  level   outcome       time  failed requirements (violated: *)")
-    for run in data["runs"]:
-        failed = ", ".join(f"{rid}*" if rid in run["violates"] else rid for rid in run["failed"]) or "-"
-        print(f"{run['fault']:<{width}}  {run['level']:<6}  {run['outcome']:<12} {run['seconds']:5.1f}s  {failed}")
-        if run.get("missed_assertions"):
-            print(f"{'':<{width}}  mapped to, but not failed: {', '.join(run['missed_assertions'])}")
+    for run in results:
+        failed = ", ".join(f"{rid}*" if rid in run.violates else rid for rid in run.failed) or "-"
+        level = run.level.value if run.level else NO_LEVEL
+        print(f"{run.fault:<{width}}  {level:<6}  {run.outcome:<12} {run.seconds:5.1f}s  {failed}")
+        if run.missed_assertions:
+            print(f"{'':<{width}}  mapped to, but not failed: {', '.join(run.missed_assertions)}")
     summary = data["summary"]
     must, should = summary["by_level"]["MUST"], summary["by_level"]["SHOULD"]
     print(
@@ -216,12 +257,12 @@ def main(faults: list[str] | None, max_examples: int, jobs: int | None, report_d
     started = time.time()
     results = run_selftest(faults or sorted(FAULTS), max_examples, jobs)
     data = to_dict(results, max_examples, jobs, time.time() - started, started)
-    print_matrix(data)
+    print_matrix(results, data)
     reports = Path(report_dir)
     reports.mkdir(parents=True, exist_ok=True)
     (reports / "selftest.json").write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     write_selftest_report(data, reports / "selftest.html")
     print(f"reports: {reports.resolve() / 'selftest.html'}")
-    if any(run["outcome"] == "error" for run in data["runs"]):
+    if any(run.outcome is FaultOutcome.ERROR for run in results):
         return int(ExitCode.COULD_NOT_JUDGE)
-    return int(ExitCode.CONFORMANT if data["passed"] else ExitCode.NON_CONFORMANT)
+    return int(ExitCode.CONFORMANT if selftest_passed(scores(results)) else ExitCode.NON_CONFORMANT)

@@ -14,7 +14,7 @@ from typing import Any
 
 import contracts
 from conformance.contract.catalog import Level, load_catalog
-from conformance.contract.openapi import CREATE_BODY, PATCH_BODY, RESOURCE
+from conformance.contract.openapi import CREATE_BODY, PATCH_BODY, RESOURCE, Contract, load_contract
 from conformance.templating import html_templates, markdown_templates
 
 DOCUMENT_HTML = "contract.html"
@@ -78,28 +78,27 @@ def _members(schemas: dict[str, Any]) -> list[dict[str, str]]:
     ]
 
 
-def _operations(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def _operations(contract: Contract) -> dict[str, dict[str, Any]]:
     operations = {}
-    for path, item in document["paths"].items():
-        for method, operation in item.items():
-            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
-            operations[operation["operationId"]] = {
-                "method": method.upper(),
-                "path": path,
-                "statuses": sorted(operation["responses"]),
-                "secured": bool(operation.get("security")),
-                "body": body.get("$ref", "").rsplit("/", 1)[-1] or None,
-                "query": [
-                    {
-                        "name": parameter["name"],
-                        "type": schema_type(parameter["schema"]),
-                        "bounds": schema_bounds(parameter["schema"]),
-                        "default": parameter["schema"].get("default"),
-                    }
-                    for parameter in operation.get("parameters", [])
-                    if parameter["in"] == "query"
-                ],
-            }
+    for op in contract.operations:
+        raw = contract.document["paths"][op.template][op.method.lower()]
+        operations[op.operation_id] = {
+            "method": op.method,
+            "path": op.template,
+            "statuses": [str(status) for status in op.statuses],
+            "secured": op.secured,
+            "body": op.body,
+            "query": [
+                {
+                    "name": parameter["name"],
+                    "type": schema_type(parameter["schema"]),
+                    "bounds": schema_bounds(parameter["schema"]),
+                    "default": parameter["schema"].get("default"),
+                }
+                for parameter in raw.get("parameters", [])
+                if parameter["in"] == "query"
+            ],
+        }
     return operations
 
 
@@ -110,9 +109,10 @@ def contract_sha256() -> str:
 def contract_model() -> dict[str, Any]:
     """What the documents say, from the catalog and the OpenAPI document alone."""
     catalog = load_catalog()
-    document = json.loads(contracts.OPENAPI.read_text(encoding="utf-8"))
+    contract = load_contract()
+    document = contract.document
     schemas = document["components"]["schemas"]
-    operations = _operations(document)
+    operations = _operations(contract)
     bodies = [
         {
             "name": name,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -82,6 +82,9 @@ class Contract:
     create: dict[str, Member]
     patch: dict[str, Member]
     list_parameters: dict[str, Parameter]
+    document: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """The document as read: what the typed values leave out (schema prose, descriptions) for the contract's
+    own renderings (contract.md/.html), which restate all of it."""
 
     def operation(self, operation_id: str) -> Operation:
         return next(op for op in self.operations if op.operation_id == operation_id)
@@ -183,6 +186,7 @@ def parse_contract(path: Path) -> Contract:
             for parameter in parameters
             if parameter["in"] == "query"
         },
+        document,
     )
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
-from conformance.checks.violations import ContractViolation
+from conformance.checks.violations import ContractViolation, Violation
 from conformance.target.errors import NoResponse
 from conformance.target.redaction import Redactor
 from conformance.verdict.outcomes import Outcome, TestOutcome
@@ -26,29 +26,25 @@ def failure_detail(
     if not all(isinstance(leaf, AssertionError) for leaf in leaves):
         message = redactor.text(f"the suite raised {type(error).__name__}: {error}")
         return TestOutcome(nodeid, cited, Outcome.ERROR, message=message, duration=duration)
-    violations: list[dict[str, Any]] = []
+    violations: list[Violation] = []
     for leaf in leaves:
         if isinstance(leaf, ContractViolation):
             # A summary may quote what was sent (a credential form, say): mask the run's secrets there too.
-            violations += [_redacted(violation.to_dict(), redactor) for violation in leaf.violations]
+            violations += [_redacted(violation, redactor) for violation in leaf.violations]
         else:
             text = redactor.text(str(leaf))
-            exchange = leaf.exchange.to_dict() if isinstance(leaf, NoResponse) else None
-            violations.append(
-                {
-                    "requirements": list(cited),
-                    "summary": text.split("\n", 1)[0],
-                    "expected": "",
-                    "received": text,
-                    "notes": [],
-                    "exchange": exchange,
-                }
-            )
-    failed = list(dict.fromkeys(rid for violation in violations for rid in violation["requirements"]))
+            exchange = leaf.exchange if isinstance(leaf, NoResponse) else None
+            violations.append(Violation(cited, text.split("\n", 1)[0], "", text, exchange))
+    failed = list(dict.fromkeys(rid for violation in violations for rid in violation.requirements))
     message = redactor.text("\n\n".join(str(leaf) for leaf in leaves))
     return TestOutcome(nodeid, cited, Outcome.FAILED, tuple(failed), message, violations, duration)
 
 
-def _redacted(violation: dict[str, Any], redactor: Redactor) -> dict[str, Any]:
-    texts = {key: redactor.text(str(violation[key])) for key in ("summary", "expected", "received")}
-    return {**violation, **texts, "notes": [redactor.text(str(note)) for note in violation["notes"]]}
+def _redacted(violation: Violation, redactor: Redactor) -> Violation:
+    return replace(
+        violation,
+        summary=redactor.text(str(violation.summary)),
+        expected=redactor.text(str(violation.expected)),
+        received=redactor.text(str(violation.received)),
+        notes=[redactor.text(str(note)) for note in violation.notes],
+    )

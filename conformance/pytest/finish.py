@@ -15,7 +15,8 @@ from conformance.contract.document import DOCUMENT_HTML, contract_sha256
 from conformance.pytest.rerun import partial_reason, partial_record
 from conformance.pytest.settings import RunSettings
 from conformance.pytest.sharding import ShardPlan
-from conformance.reports.json_report import report_dict
+from conformance.reports.json_report import run_report
+from conformance.reports.model import RunReport
 from conformance.target.facts import RunFacts
 from conformance.verdict.gate import Gate, decide_gate
 from conformance.verdict.judging import ExitCode, Judgement, judge_run
@@ -41,7 +42,7 @@ class RunEnd:
 class RunResult:
     judgement: Judgement
     gate: Gate
-    data: dict[str, Any]
+    report: RunReport
     """conformance.json of the run."""
 
 
@@ -143,15 +144,7 @@ def finish_run(end: RunEnd, today: datetime.date) -> RunResult:
 
     judgement = judge_excusing(frozenset())
     gate = decide_gate(judgement, settings.expectations, settings.level, settings.strict_expect, judge_excusing, today)
-    # A shard keeps each test's whole evidence, so that the merge can judge the tests again as one run.
-    data = report_dict(
-        judgement,
-        gate,
-        end.outcomes,
-        end.facts,
-        settings.target.label,
-        manifest(end, aborted),
-        evidence=settings.shard is not None,
-    )
-    data["partial"] = partial_record(settings.selection, end.outcomes, judgement) if settings.selection else None
-    return RunResult(judgement, gate, data)
+    # A shard's manifest says where it belongs: its report keeps each test's whole evidence for the merge.
+    report = run_report(judgement, gate, end.outcomes, end.facts, settings.target.label, manifest(end, aborted))
+    report.partial = partial_record(settings.selection, end.outcomes, judgement) if settings.selection else None
+    return RunResult(judgement, gate, report)

@@ -176,7 +176,7 @@ class ConformanceRun:
         facts, aborted = stash[keys.FACTS], self.bounds.aborted
         end = RunEnd(self.outcomes, facts, self.settings, self.started, time.time(), workers, shard_plan, aborted)
         self.result = finish_run(end, datetime.date.today())
-        write_reports(self.result.data, Path(self.settings.report_dir))
+        write_reports(self.result.report, Path(self.settings.report_dir))
         # A shard may be dealt no test at all (more parts than tests): it judged nothing, and that is no error.
         nothing_dealt = shard_plan is not None and not shard_plan.assigned
         if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or (
@@ -191,4 +191,4 @@ class ConformanceRun:
         # After pytest's own list of failed tests, so the verdict and the gate are the last thing on screen.
         yield
         if (result := self.result) is not None:
-            print_summary(terminalreporter, result.judgement, result.gate, result.data, Path(self.settings.report_dir))
+            print_summary(terminalreporter, result.judgement, result.gate, result.report, self.settings.report_dir)

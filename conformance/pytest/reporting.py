@@ -98,7 +98,7 @@ def test_outcome(report: pytest.TestReport, redactor: Redactor) -> TestOutcome |
         return TestOutcome(
             report.nodeid,
             requirements,
-            Outcome.SKIPPED,
+            Outcome.NOT_RUN,
             message=str(reason).removeprefix("Skipped: "),
             assertions=assertions,
         )

@@ -109,7 +109,7 @@ def partial_record(selection: Selection, outcomes: list[TestOutcome], judgement:
             "still_failing_tests": [
                 test for test in selection.tests if ran.get(test) in (Outcome.FAILED, Outcome.ERROR)
             ],
-            "not_run_tests": [test for test in selection.tests if ran.get(test) in (None, Outcome.SKIPPED)],
+            "not_run_tests": [test for test in selection.tests if ran.get(test) in (None, Outcome.NOT_RUN)],
             # Failed before, and no test of this re-run fails it (nor does any leave it unjudged by erroring).
             "fixed_requirements": [
                 rid for rid in selection.requirements if rid not in still_failing and _all_passed(rid, outcomes)

@@ -34,9 +34,9 @@ def read_durations(path: Path) -> tuple[tuple[str, float], ...]:
     seconds: dict[str, float] = {}
     for report in find_reports([str(path)]):
         in_report: dict[str, float] = {}
-        for test in load_report(report)["tests"]:
+        for test in load_report(report).tests:
             # A test reported twice (a passed call, then an error in teardown) cost both.
-            in_report[test["nodeid"]] = in_report.get(test["nodeid"], 0.0) + test["duration_s"]
+            in_report[test.nodeid] = in_report.get(test.nodeid, 0.0) + test.duration
         seconds.update(in_report)
     return tuple(seconds.items())
 

@@ -6,8 +6,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from conformance.checks.violations import Violation
 from conformance.reports.causes import not_run_causes
+from conformance.reports.model import RunReport
 from conformance.reports.partial import partial_lines
+from conformance.target.exchange import Exchange
 from conformance.verdict.gate import Gate
 from conformance.verdict.judging import Judgement, Status, Verdict
 
@@ -43,38 +46,38 @@ def cut(text: str, limit: int = LINE_LIMIT) -> str:
     return f"{line} [and {len(more)} more lines]" if more else line
 
 
-def _exchange_lines(exchange: dict[str, Any]) -> list[str]:
-    response = exchange.get("response")
+def _exchange_lines(exchange: Exchange) -> list[str]:
+    response = exchange.response
     if response is None:
-        answer = f"{exchange['method']} {exchange['url']}: no response"
+        answer = f"{exchange.method} {exchange.url}: no response"
     else:
-        shown = response["body"].replace("\r", "\\r").replace("\n", "\\n")
-        body = f": {shown}" if response["body_size"] else ", empty body"
-        answer = f"{exchange['status']} {exchange['reason']}".rstrip() + f" ({response['body_size']} bytes){body}"
-    return [f"  < {cut(answer)}", f"  reproduce: {cut(exchange['curl'])}"]
+        shown = response.body.replace("\r", "\\r").replace("\n", "\\n")
+        body = f": {shown}" if response.body_size else ", empty body"
+        answer = f"{exchange.status} {exchange.reason}".rstrip() + f" ({response.body_size} bytes){body}"
+    return [f"  < {cut(answer)}", f"  reproduce: {cut(exchange.curl)}"]
 
 
-def _violation_text(violation: dict[str, Any]) -> list[str]:
-    if not violation["expected"]:
+def _violation_text(violation: Violation) -> list[str]:
+    if not violation.expected:
         # An assertion that is not a violation (no response, say): its own words, first lines only.
-        text = violation["received"].splitlines() or [violation["summary"]]
+        text = violation.received.splitlines() or [violation.summary]
         lines = [cut(line) for line in text[:TEXT_LINES]]
         if len(text) > TEXT_LINES:
             lines.append(f"… [{len(text) - TEXT_LINES} more lines cut: {SEE_REPORTS}]")
     else:
         lines = [
-            cut(f"[{', '.join(violation['requirements'])}] {violation['summary']}"),
-            f"  expected: {cut(violation['expected'])}",
-            f"  received: {cut(violation['received'])}",
-            *(f"  note: {cut(note)}" for note in violation["notes"][:2]),
+            cut(f"[{', '.join(violation.requirements)}] {violation.summary}"),
+            f"  expected: {cut(violation.expected)}",
+            f"  received: {cut(violation.received)}",
+            *(f"  note: {cut(note)}" for note in violation.notes[:2]),
         ]
-    return lines + (_exchange_lines(violation["exchange"]) if violation.get("exchange") else [])
+    return lines + (_exchange_lines(violation.exchange) if violation.exchange else [])
 
 
-def failure_text(violations: list[dict[str, Any]], message: str) -> str:
+def failure_text(violations: list[Violation], message: str) -> str:
     """A failed test as the console prints it: a few lines per violation, none over LINE_LIMIT characters."""
     if not violations:
-        return "\n".join(_violation_text({"expected": "", "received": message, "summary": message}))
+        return "\n".join(_violation_text(Violation((), message, "", message)))
     lines = [line for violation in violations[:VIOLATIONS_PRINTED] for line in [*_violation_text(violation), ""]]
     if len(violations) > VIOLATIONS_PRINTED:
         lines.append(f"… and {len(violations) - VIOLATIONS_PRINTED} more violations: {SEE_REPORTS}")
@@ -84,9 +87,9 @@ def failure_text(violations: list[dict[str, Any]], message: str) -> str:
 def _print_gate(terminal: Any, gate: Gate) -> None:
     """Regressions first: they are why the gate fails. Then the gate, then what keeps the file honest."""
     for row in gate.unexpected_failures:
-        tests = ", ".join(row["tests"][:TESTS_NAMED]) + (" …" if len(row["tests"]) > TESTS_NAMED else "")
-        terminal.write_line(f"REGRESSION: {row['id']} ({row['level']}) failed: {row['why']} — {tests}", red=True)
-    passed = gate.exit_code == 0
+        tests = ", ".join(row.tests[:TESTS_NAMED]) + (" …" if len(row.tests) > TESTS_NAMED else "")
+        terminal.write_line(f"REGRESSION: {row.id} ({row.level}) failed: {row.why} — {tests}", red=True)
+    passed = gate.passed
     terminal.write_line(
         f"gate:    {'PASSED' if passed else 'FAILED'} (exit {int(gate.exit_code)}) — {gate.reason}",
         bold=True,
@@ -97,12 +100,12 @@ def _print_gate(terminal: Any, gate: Gate) -> None:
 
 def _print_expectations(terminal: Any, gate: Gate) -> None:
     for row in gate.expected:
-        until = f" (until {row['expires']})" if row["expires"] else ""
-        terminal.write_line(f"expected: {row['id']} {row['status']} — {row['reason']}{until}", yellow=True)
+        until = f" (until {row.expires})" if row.expires else ""
+        terminal.write_line(f"expected: {row.id} {row.status} — {row.reason}{until}", yellow=True)
     for row in gate.unexpected_passes:
-        terminal.write_line(f"remove from expectations (now passes): {row['id']} — {row['reason']}", yellow=True)
+        terminal.write_line(f"remove from expectations (now passes): {row.id} — {row.reason}", yellow=True)
     for row in gate.expired:
-        terminal.write_line(f"expired expectation (excuses nothing): {row['id']} since {row['expires']}", yellow=True)
+        terminal.write_line(f"expired expectation (excuses nothing): {row.id} since {row.expires}", yellow=True)
 
 
 class PlainTerminal:
@@ -143,9 +146,9 @@ def print_findings(terminal: Any, judgement: Judgement, gate: Gate, leftovers: l
         terminal.write_line(f"items left on the server (could not delete): {leftovers[:SHOWN_IDS]}{more}", yellow=True)
 
 
-def print_causes(terminal: Any, data: dict[str, Any]) -> None:
+def print_causes(terminal: Any, report: RunReport) -> None:
     """Why requirements were not judged, the causes that block the most first: what to fix first."""
-    causes = not_run_causes(data)
+    causes = not_run_causes(report)
     for cause in causes[:CAUSES_PRINTED]:
         tests = f"{len(cause.tests)} test{'s' if len(cause.tests) != 1 else ''}"
         terminal.write_line(cut(f"not judged: {cause.headline} ({tests})"), yellow=True)
@@ -153,21 +156,21 @@ def print_causes(terminal: Any, data: dict[str, Any]) -> None:
         terminal.write_line(f"… and {len(causes) - CAUSES_PRINTED} more causes of tests not run: see conformance.html")
 
 
-def print_summary(terminal: Any, judgement: Judgement, gate: Gate, data: dict[str, Any], folder: Path) -> None:
-    """From the run's conformance.json data: its manifest has the target, the level, the shard and TLS."""
-    manifest = data["manifest"]
+def print_summary(terminal: Any, judgement: Judgement, gate: Gate, report: RunReport, report_dir: str) -> None:
+    """From the run's report: its manifest has the target, the level, the shard and TLS."""
+    manifest = report.manifest
     terminal.section("Items API conformance", sep="=")
     print_verdict(terminal, judgement, gate)
     terminal.write_line(
-        f"target:  {data['target']}; gate: {manifest['level'].upper()}; requests: {manifest['requests']}"
+        f"target:  {report.target}; gate: {manifest['level'].upper()}; requests: {manifest['requests']}"
     )
-    for line in partial_lines(data):
+    for line in partial_lines(report):
         terminal.write_line(line, yellow=True, bold=line.startswith("PARTIAL"))
-    if shard := manifest.get("shard"):
+    if shard := report.shard:
         terminal.write_line(
             f"shard:   {shard['index']}/{shard['count']}, not a whole run: `conformance merge` gives its verdict"
         )
-    if INSECURE in data["warnings"]:
+    if INSECURE in report.warnings:
         terminal.write_line(f"WARNING: {INSECURE}", yellow=True, bold=True)
     if retries := manifest["throttling"]["retries"]:
         waited = manifest["throttling"]["waited_s"]
@@ -181,7 +184,7 @@ def print_summary(terminal: Any, judgement: Judgement, gate: Gate, data: dict[st
     for name, counts in by_section.items():
         parts = ", ".join(f"{counts[status]} {status.value}" for status in Status if counts[status])
         terminal.write_line(f"  {name:<{width}}  {parts}")
-    print_findings(terminal, judgement, gate, data["leftovers"])
+    print_findings(terminal, judgement, gate, report.leftovers)
     if because := manifest.get("leftovers_unknown_because"):
         terminal.write_line(f"items left on the server: not known in full ({'; '.join(because)})", yellow=True)
     if changed := manifest.get("others_changed"):
@@ -190,5 +193,5 @@ def print_summary(terminal: Any, judgement: Judgement, gate: Gate, data: dict[st
             f" writes to them: the server, or another client meanwhile): {changed[:SHOWN_IDS]}",
             red=True,
         )
-    print_causes(terminal, data)
-    terminal.write_line(f"reports: {folder.resolve()}")
+    print_causes(terminal, report)
+    terminal.write_line(f"reports: {Path(report_dir).resolve()}")

@@ -8,33 +8,33 @@ from typing import Any
 import tomli_w
 
 from conformance.reports.files import evidence_line, first_evidence
+from conformance.reports.model import RunReport
 from conformance.text import first_line
 from conformance.verdict.expectations import ENTRY
-from conformance.verdict.judging import Status
 
 
-def starting_file(report: dict[str, Any], source: str, by_test: bool, expires: datetime.date | None) -> str:
+def starting_file(report: RunReport, source: str, by_test: bool, expires: datetime.date | None) -> str:
     """A first expectations file from a run: one entry per failed requirement, its reason a placeholder
     that quotes the evidence, for the team to replace with the real why."""
     lines = [
         f"# Known failures for `conformance run --expect FILE`, written by `conformance expect` from {source}",
-        f"# (target: {report['target']}; run of {report['manifest']['started']}).",
+        f"# (target: {report.target}; run of {report.manifest['started']}).",
         "# Replace each reason with the real why; add a link and an expiry date where you can. The run lists",
         "# the entries that pass again (remove them); --strict-expect fails the gate until you do.",
         "",
     ]
-    failed = [requirement for requirement in report["requirements"] if Status(requirement["status"]) is Status.FAILED]
+    failed = report.failed()
     for requirement in failed:
         evidence = first_line(evidence_line(first_evidence(requirement)), 160)
         entry: dict[str, Any] = {
-            "requirement": requirement["id"],
-            "reason": f"fails since {report['manifest']['started'][:10]}: {evidence}" if evidence else "fails",
+            "requirement": requirement.id,
+            "reason": f"fails since {report.manifest['started'][:10]}: {evidence}" if evidence else "fails",
         }
         if expires is not None:
             entry["expires"] = expires
         if by_test:
-            entry["tests"] = list(dict.fromkeys(failure["test"] for failure in requirement["failures"]))
-        lines += [f"# {requirement['level']}: {requirement['statement']}", tomli_w.dumps({ENTRY: [entry]})]
+            entry["tests"] = requirement.failing_tests
+        lines += [f"# {requirement.level}: {requirement.statement}", tomli_w.dumps({ENTRY: [entry]})]
     if not failed:
         lines.append("# Nothing failed in that run: no entries.")
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,21 +1,24 @@
-"""conformance.json files read back (by `expect`, `compare` and `matrix`): found in folders, checked
-against the published JSON Schema, and the first evidence of a failed requirement."""
+"""conformance.json files read back (by `expect`, `compare`, `matrix`, `merge` and sharding): found in folders,
+checked against the published JSON Schema, read as a `RunReport`; and the first evidence of a failed requirement."""
 
 from __future__ import annotations
 
 import json
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 import jsonschema
 from jsonschema.exceptions import best_match
 
 import contracts
+from conformance.contract.catalog import Level
+from conformance.reports.model import RunReport
 from conformance.text import first_line
-from conformance.verdict.judging import Status
+from conformance.verdict.gate import ExpectationRow
+from conformance.verdict.judging import RequirementResult
 
 REPORT_NAME = "conformance.json"
 HTML_NAME = "conformance.html"
@@ -25,7 +28,7 @@ class ReportError(ValueError):
     """A path that holds no usable report; the message says which and why, on one line."""
 
 
-def load_report(path: Path) -> dict[str, Any]:
+def load_report(path: Path) -> RunReport:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
@@ -37,7 +40,7 @@ def load_report(path: Path) -> dict[str, Any]:
     if problem is not None:
         where = problem.json_path.removeprefix("$") or "the top level"
         raise ReportError(f"{path} is not a conformance report ({where}: {first_line(problem.message, 120)})")
-    return data
+    return RunReport.from_json(data)
 
 
 def find_reports(arguments: Iterable[str]) -> list[Path]:
@@ -65,45 +68,49 @@ def report_page(report: Path, linked_from: Path) -> str:
     return quote(Path(os.path.relpath(target.resolve(), linked_from.resolve())).as_posix())
 
 
-def first_evidence(requirement: dict[str, Any]) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class Evidence:
     """What a failed requirement's first failure showed: the test, what was expected and received, the curl line."""
-    for failure in requirement.get("failures", []):
-        for violation in failure.get("violations", []):
-            exchange = violation.get("exchange") or {}
-            return {
-                "test": failure["test"],
-                "summary": violation["summary"],
-                "expected": violation["expected"],
-                "received": violation["received"],
-                "curl": exchange.get("curl"),
-            }
-        if failure.get("message"):
-            message = first_line(failure["message"])
-            return {"test": failure["test"], "summary": message, "expected": "", "received": "", "curl": None}
+
+    test: str
+    summary: str
+    expected: str = ""
+    received: str = ""
+    curl: str | None = None
+
+    def line(self) -> str:
+        if self.expected or self.received:
+            return f"{self.summary}: expected {self.expected}, received {first_line(self.received)}"
+        return self.summary
+
+
+def first_evidence(requirement: RequirementResult) -> Evidence | None:
+    for failure in requirement.failures:
+        for violation in failure.violations:
+            curl = violation.exchange.curl if violation.exchange else None
+            return Evidence(failure.test, violation.summary, violation.expected, violation.received, curl)
+        if failure.message:
+            return Evidence(failure.test, first_line(failure.message))
     return None
 
 
-def evidence_line(evidence: dict[str, Any] | None) -> str:
-    if evidence is None:
-        return ""
-    if evidence["expected"] or evidence["received"]:
-        return f"{evidence['summary']}: expected {evidence['expected']}, received {first_line(evidence['received'])}"
-    return evidence["summary"]
+def evidence_line(evidence: Evidence | None) -> str:
+    return "" if evidence is None else evidence.line()
 
 
 def failures_by_gate(
-    data: dict[str, Any], blocks: dict[str, int] | None = None
-) -> tuple[list[dict[str, Any]], set[str], dict[str, dict[str, Any]]]:
+    report: RunReport, blocks: dict[str, int] | None = None
+) -> tuple[list[RequirementResult], set[str], dict[str, ExpectationRow]]:
     """A report's failed requirements in the order a reader needs them: regressions (they fail the gate),
     then those that keep most other requirements from being judged (`blocks`: how many, by ID), then MUST
     failures (they decide the verdict), expected ones last; with the regression IDs and the gate's expected
     entries by ID. Reports written before the gate existed have no regressions."""
     blocks = blocks or {}
-    gate = data.get("gate") or {}
-    regressions = {row["id"] for row in gate.get("unexpected_failures", [])} if gate.get("expectations") else set()
-    expected = {row["id"]: row for row in gate.get("expected", [])}
-    failed = [requirement for requirement in data["requirements"] if Status(requirement["status"]) is Status.FAILED]
+    gate = report.gate
+    regressions = set(gate.regressions) if gate and gate.expectations else set()
+    expected = {row.id: row for row in gate.expected} if gate else {}
+    failed = report.failed()
     failed.sort(
-        key=lambda r: (r["id"] not in regressions, r["id"] in expected, -blocks.get(r["id"], 0), r["level"] != "MUST")
+        key=lambda r: (r.id not in regressions, r.id in expected, -blocks.get(r.id, 0), r.level is not Level.MUST)
     )
     return failed, regressions, expected

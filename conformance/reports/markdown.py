@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from conformance.contract.catalog import Level
 from conformance.reports.causes import blocked_counts, not_run_causes
 from conformance.reports.compare import Comparison
 from conformance.reports.console import VERDICT_TITLES
 from conformance.reports.files import evidence_line, failures_by_gate, first_evidence
 from conformance.reports.matrix import Matrix
+from conformance.reports.model import RunReport
 from conformance.reports.partial import partial_lines
 from conformance.templating import markdown_templates
+from conformance.verdict.gate import ExpectationRow
+from conformance.verdict.judging import Status
 
 STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 ROWS_SHOWN = 50
@@ -24,42 +28,53 @@ CAUSES_SHOWN = 10
 ICONS = {0: "✅", 1: "❌", 2: "⚠️"}
 
 
-def run_markdown(data: dict[str, Any]) -> str:
-    causes = not_run_causes(data)
+@dataclass(frozen=True)
+class FailedRow:
+    id: str
+    level: Level
+    regression: bool
+    expected: ExpectationRow | None
+    note: str
+    blocks: int
+    evidence: str
+
+
+def run_markdown(report: RunReport) -> str:
+    causes = not_run_causes(report)
     blocks = blocked_counts(causes)
-    failed, regressions, expected = failures_by_gate(data, blocks)
+    failed, regressions, expected = failures_by_gate(report, blocks)
     rows = [
-        {
-            "id": requirement["id"],
-            "level": requirement["level"],
-            "regression": requirement["id"] in regressions,
-            "expected": expected.get(requirement["id"]),
-            "note": requirement.get("note", ""),
-            "blocks": blocks.get(requirement["id"], 0),
-            "evidence": evidence_line(first_evidence(requirement)),
-        }
+        FailedRow(
+            requirement.id,
+            requirement.level,
+            requirement.id in regressions,
+            expected.get(requirement.id),
+            requirement.note,
+            blocks.get(requirement.id, 0),
+            evidence_line(first_evidence(requirement)),
+        )
         for requirement in failed
     ]
-    counts: dict[str, Counter[str]] = {section["key"]: Counter() for section in data["sections"]}
-    for requirement in data["requirements"]:
-        counts[requirement["section"]][requirement["status"]] += 1
+    counts: dict[str, Counter[Status]] = {section.key: Counter() for section in report.sections}
+    for requirement in report.requirements:
+        counts[requirement.requirement.section.key][requirement.status] += 1
     return markdown_templates.get_template("conformance.md.j2").render(
-        data=data,
-        gate=data.get("gate") or {},
-        title=VERDICT_TITLES[data["verdict"]],
-        icon=ICONS[data["exit_code"]],
+        data=report,
+        gate=report.gate,
+        title=VERDICT_TITLES[report.verdict],
+        icon=ICONS[report.exit_code],
         rows=rows[:ROWS_SHOWN],
         more=max(0, len(rows) - ROWS_SHOWN),
         counts=counts,
         causes=causes[:CAUSES_SHOWN],
         more_causes=max(0, len(causes) - CAUSES_SHOWN),
-        partial=partial_lines(data),
+        partial=partial_lines(report),
     )
 
 
-def write_run_markdown(data: dict[str, Any], path: Path) -> None:
+def write_run_markdown(report: RunReport, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(run_markdown(data), encoding="utf-8")
+    path.write_text(run_markdown(report), encoding="utf-8")
 
 
 def append_step_summary(markdown: str) -> str | None:

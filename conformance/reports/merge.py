@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,27 +20,27 @@ from _pytest.junitxml import mangle_test_address
 
 from conformance.contract.catalog import Level
 from conformance.reports.files import ReportError, find_reports, load_report
-from conformance.reports.json_report import facts_from_report, report_dict
+from conformance.reports.json_report import facts_from_report, run_report
+from conformance.reports.model import RunReport
 from conformance.reports.writing import write_reports
 from conformance.target.facts import RunFacts
 from conformance.verdict.expectations import Expectations
 from conformance.verdict.gate import Gate, decide_gate
 from conformance.verdict.judging import Judgement, judge_run
-from conformance.verdict.outcomes import TestOutcome
 
 JUNIT = "junit.xml"
-SHARED = {
-    # What every part of one run has in common: how a refusal names it, and where the report keeps it.
-    "target": ("target",),
-    "contract": ("manifest", "contract", "sha256"),
-    "suite version": ("manifest", "suite_version"),
-    "seed": ("manifest", "seed"),
-    "max-examples": ("manifest", "max_examples"),
-    "level": ("manifest", "level"),
-    "read-only": ("manifest", "shard", "read_only"),
-    "shard count": ("manifest", "shard", "count"),
-    "expectations (--expect)": ("gate", "expectations"),
-    "--strict-expect": ("gate", "strict"),
+SHARED: dict[str, Callable[[RunReport], Any]] = {
+    # What every part of one run has in common: how a refusal names it, and how to read it from a part.
+    "target": lambda report: report.target,
+    "contract": lambda report: _at(report.manifest, ("contract", "sha256")),
+    "suite version": lambda report: report.manifest.get("suite_version"),
+    "seed": lambda report: report.manifest.get("seed"),
+    "max-examples": lambda report: report.manifest.get("max_examples"),
+    "level": lambda report: report.manifest.get("level"),
+    "read-only": lambda report: _at(report.manifest, ("shard", "read_only")),
+    "shard count": lambda report: _at(report.manifest, ("shard", "count")),
+    "expectations (--expect)": lambda report: report.gate and report.gate.expectations,
+    "--strict-expect": lambda report: report.gate and report.gate.strict,
 }
 
 
@@ -51,13 +51,14 @@ class MergeError(ValueError):
 @dataclass
 class ShardReport:
     source: Path
-    data: dict[str, Any]
+    report: RunReport
     junit: ElementTree.Element
     """The root of the part's junit.xml."""
 
     @property
     def shard(self) -> dict[str, Any]:
-        return self.data["manifest"]["shard"]
+        assert self.report.shard is not None  # read_shard checked
+        return self.report.shard
 
     @property
     def label(self) -> str:
@@ -73,7 +74,7 @@ class ShardReport:
 class MergedRun:
     judgement: Judgement
     gate: Gate
-    data: dict[str, Any]
+    report: RunReport
     """conformance.json of the whole run."""
     junit: ElementTree.ElementTree
 
@@ -86,8 +87,8 @@ def read_shards(arguments: Sequence[str]) -> list[ShardReport]:
         raise MergeError(str(error)) from None
 
 
-def read_shard(file: Path, data: dict[str, Any]) -> ShardReport:
-    if "shard" not in data["manifest"]:
+def read_shard(file: Path, report: RunReport) -> ShardReport:
+    if report.shard is None:
         raise MergeError(f"{file}: the report of a whole run, not of a shard (`conformance run --shard K/N`)")
     try:
         junit = ElementTree.parse(file.with_name(JUNIT)).getroot()
@@ -95,11 +96,11 @@ def read_shard(file: Path, data: dict[str, Any]) -> ShardReport:
         raise MergeError(f"{file.with_name(JUNIT)}: no readable JUnit XML beside the report ({error})") from None
     if junit.tag != "testsuite" and junit.find("testsuite") is None:
         raise MergeError(f"{file.with_name(JUNIT)}: not JUnit XML (no <testsuite>)")
-    return ShardReport(file.parent, data, junit)
+    return ShardReport(file.parent, report, junit)
 
 
 def _at(data: dict[str, Any], keys: Sequence[str]) -> Any:
-    """The value under `keys`, None when a report has none (one written before that field existed)."""
+    """The value under `keys`, None when a manifest has none (one written before that field existed)."""
     value: Any = data
     for key in keys:
         value = value.get(key) if isinstance(value, dict) else None
@@ -110,11 +111,11 @@ def check_parts(shards: list[ShardReport]) -> list[ShardReport]:
     """The parts in order, once each, all of one run: or a MergeError saying what does not fit."""
     first = shards[0]
     for other in shards[1:]:
-        for name, keys in SHARED.items():
-            if _at(other.data, keys) != _at(first.data, keys):
+        for name, read in SHARED.items():
+            if read(other.report) != read(first.report):
                 raise MergeError(
-                    f"the shards differ in {name}: {_at(first.data, keys)!r} in {first.source}, "
-                    f"{_at(other.data, keys)!r} in {other.source}"
+                    f"the shards differ in {name}: {read(first.report)!r} in {first.source}, "
+                    f"{read(other.report)!r} in {other.source}"
                 )
         if other.shard["collection"] != first.shard["collection"]:
             raise MergeError(
@@ -153,7 +154,7 @@ def _unfinished(part: ShardReport, collection: list[str]) -> str | None:
     """Why a part did not finish: it stopped early, or some of its tests reported nothing (pytest crashed)."""
     if part.shard["aborted"]:
         return f"shard {part.label}: {part.shard['aborted']}"
-    reported = {test["nodeid"] for test in part.data["tests"]}
+    reported = {test.nodeid for test in part.report.tests}
     silent = [collection[position] for position in part.shard["assigned"] if collection[position] not in reported]
     if silent:
         return f"shard {part.label}: {len(silent)} of its tests reported nothing (the first: {silent[0]})"
@@ -161,7 +162,7 @@ def _unfinished(part: ShardReport, collection: list[str]) -> str | None:
 
 
 def _manifest(parts: list[ShardReport], facts: RunFacts) -> dict[str, Any]:
-    manifests = [part.data["manifest"] for part in parts]
+    manifests = [part.report.manifest for part in parts]
     return {
         **{key: value for key, value in manifests[0].items() if key != "shard"},
         "started": min(manifest["started"] for manifest in manifests),
@@ -174,10 +175,10 @@ def _manifest(parts: list[ShardReport], facts: RunFacts) -> dict[str, Any]:
                 {
                     "index": part.shard["index"],
                     "source": str(part.source),
-                    "started": part.data["manifest"]["started"],
-                    "duration_s": part.data["manifest"]["duration_s"],
-                    "requests": part.data["manifest"]["requests"],
-                    "verdict": part.data["verdict"],
+                    "started": part.report.manifest["started"],
+                    "duration_s": part.report.manifest["duration_s"],
+                    "requests": part.report.manifest["requests"],
+                    "verdict": part.report.verdict.value,
                 }
                 for part in parts
             ],
@@ -208,19 +209,19 @@ def _junit(parts: list[ShardReport], collection: list[str]) -> ElementTree.Eleme
 def merge(shards: list[ShardReport], expectations: Expectations | None = None, strict: bool = False) -> MergedRun:
     """The whole run from its parts; with `expectations`, its gate decided as `conformance run --expect` would."""
     parts = check_parts(shards)
-    gated_by = _at(parts[0].data, ("gate", "expectations"))
+    gated_by = SHARED["expectations (--expect)"](parts[0].report)
     if gated_by and expectations is None:
         raise MergeError(f"the shards were gated by {gated_by}: give `conformance merge --expect {gated_by}` too")
     collection = parts[0].shard["collection"]
     position = {test: index for index, test in enumerate(collection)}
-    outcomes = [TestOutcome.from_json(test) for part in parts for test in part.data["tests"]]
+    outcomes = [test for part in parts for test in part.report.tests]
     # A test a crashed worker never reported under its own id sorts last, as in a single run's end.
     outcomes.sort(key=lambda outcome: position.get(outcome.nodeid, len(collection)))
     facts = RunFacts()
     for part in parts:
-        facts.merge(facts_from_report(part.data))
+        facts.merge(facts_from_report(part.report))
     aborted = next((reason for part in parts if (reason := _unfinished(part, collection))), None)
-    level = Level(parts[0].data["manifest"]["level"].upper())
+    level = Level(parts[0].report.manifest["level"].upper())
     read_only = parts[0].shard["read_only"]
 
     def judge_excusing(excused: frozenset[str]) -> Judgement:
@@ -228,10 +229,10 @@ def merge(shards: list[ShardReport], expectations: Expectations | None = None, s
 
     judgement = judge_excusing(frozenset())
     gate = decide_gate(judgement, expectations, level, strict, judge_excusing, datetime.date.today())
-    data = report_dict(judgement, gate, outcomes, facts, parts[0].data["target"], _manifest(parts, facts))
-    return MergedRun(judgement, gate, data, _junit(parts, collection))
+    report = run_report(judgement, gate, outcomes, facts, parts[0].report.target, _manifest(parts, facts))
+    return MergedRun(judgement, gate, report, _junit(parts, collection))
 
 
 def write_merged(run: MergedRun, report_dir: Path) -> None:
-    write_reports(run.data, report_dir)
+    write_reports(run.report, report_dir)
     run.junit.write(report_dir / JUNIT, encoding="utf-8", xml_declaration=True)

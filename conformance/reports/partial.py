@@ -3,7 +3,7 @@ conformance.md and in the HTML banner, from the `partial` field of conformance.j
 
 from __future__ import annotations
 
-from typing import Any
+from conformance.reports.model import RunReport
 
 SHOWN = 10
 """Test ids a line shows; conformance.json lists them all."""
@@ -14,9 +14,9 @@ def _ids(ids: list[str]) -> str:
     return ", ".join(ids[:SHOWN]) + more
 
 
-def partial_lines(data: dict[str, Any]) -> list[str]:
+def partial_lines(report: RunReport) -> list[str]:
     """Nothing for a whole run; else first that the run is partial, then what it found fixed and still failing."""
-    record = data.get("partial")
+    record = report.partial
     if not record:
         return []
     if record["kind"] == "requirements":

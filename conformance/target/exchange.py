@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 import httpx
 
@@ -26,6 +27,14 @@ class Message:
     body_size: int
     truncated: bool
 
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "headers": [list(header) for header in self.headers]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Message:
+        headers = [(str(name), str(value)) for name, value in data["headers"]]
+        return cls(headers, data["body"], data["body_size"], data["truncated"])
+
 
 @dataclass(frozen=True, slots=True)
 class Exchange:
@@ -37,8 +46,38 @@ class Exchange:
     response: Message | None
     curl: str
 
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "url": self.url,
+            "request": self.request.to_json(),
+            "status": self.status,
+            "reason": self.reason,
+            "response": None if self.response is None else self.response.to_json(),
+            "curl": self.curl,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Exchange:
+        """Also an exchange of a report written before `reason` and the messages were kept: they read as empty."""
+        request, response = data.get("request"), data.get("response")
+        return cls(
+            method=data["method"],
+            url=data["url"],
+            request=Message.from_json(request) if request else Message([], "", 0, False),
+            status=data["status"],
+            reason=data.get("reason", ""),
+            response=Message.from_json(response) if response else None,
+            curl=data["curl"],
+        )
+
+    def without_bodies(self) -> Exchange:
+        """The exchange with its status, sizes and curl line only: what a report keeps of later failures."""
+
+        def slim(message: Message) -> Message:
+            return Message([], "", message.body_size, True)
+
+        return replace(self, request=slim(self.request), response=self.response and slim(self.response))
 
     def render(self) -> str:
         lines = [f"> {self.method} {self.url}"]

@@ -48,15 +48,6 @@ class Expectation:
             nodeid == test or nodeid.startswith((f"{test}[", f"{test}::")) for test in self.tests
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.requirement,
-            "reason": self.reason,
-            "link": self.link,
-            "expires": self.expires.isoformat() if self.expires else None,
-            "tests": list(self.tests),
-        }
-
 
 @dataclass(frozen=True)
 class Expectations:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import Any
 
-from conformance.contract.catalog import Catalog, Level, Requirement, load_catalog
+from conformance.checks.violations import Violation
+from conformance.contract.catalog import Catalog, Level, Requirement, Section, load_catalog
+from conformance.verdict.assertions import AssertionResult, assertion_results
 from conformance.verdict.outcomes import Outcome, TestOutcome
 
 
@@ -15,6 +17,11 @@ class Status(StrEnum):
     FAILED = "failed"
     NOT_RUN = "not-run"
     NOT_EXERCISED = "not-exercised"
+
+    @property
+    def judged(self) -> bool:
+        """Passed or failed: a test judged it. Not run and not exercised judged nothing."""
+        return self in (Status.PASSED, Status.FAILED)
 
 
 class Verdict(StrEnum):
@@ -31,16 +38,84 @@ class ExitCode(IntEnum):
 
 
 @dataclass
+class Failure:
+    """One test's failure of a requirement: the violations that name it, or (none named) the test's message."""
+
+    test: str
+    violations: list[Violation] = field(default_factory=list)
+    message: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"test": self.test, "violations": [each.to_json() for each in self.violations]}
+        if self.message is not None:
+            data["message"] = self.message
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Failure:
+        return cls(data["test"], [Violation.from_json(each) for each in data["violations"]], data.get("message"))
+
+
+@dataclass
 class RequirementResult:
     requirement: Requirement
     status: Status
     tests: list[str]
-    failures: list[dict[str, Any]]
+    failures: list[Failure]
     ran: int = 0
     """Of `tests`, those that judged it: passed, or failed it. A test that failed another requirement first
     (its set-up, say), was skipped or errored did not."""
     note: str = ""
     """The status in words: how many of its tests ran, and why that is not a pass where it is not."""
+    assertions: list[AssertionResult] = field(default_factory=list)
+    """Its contract assertions, each with what the run found of it (none in a report written before them)."""
+
+    @property
+    def id(self) -> str:
+        return self.requirement.id
+
+    @property
+    def level(self) -> Level:
+        return self.requirement.level
+
+    @property
+    def statement(self) -> str:
+        return self.requirement.statement
+
+    @property
+    def failing_tests(self) -> list[str]:
+        return list(dict.fromkeys(failure.test for failure in self.failures))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.requirement.id,
+            "level": self.requirement.level.value,
+            "section": self.requirement.section.key,
+            "statement": self.requirement.statement,
+            "status": self.status.value,
+            "note": self.note,
+            "tests": list(self.tests),
+            "ran": self.ran,
+            "failures": [failure.to_json() for failure in self.failures],
+            "assertions": [result.to_json() for result in self.assertions],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], sections: dict[str, Section]) -> RequirementResult:
+        """`sections`: the report's own, by key (a report of another contract version has its own)."""
+        section = sections.get(data["section"]) or Section(data["section"], "", "")
+        requirement = Requirement(data["id"], Level(data["level"]), section, data["statement"])
+        failures = [Failure.from_json(each) for each in data["failures"]]
+        assertions = [AssertionResult.from_json(each) for each in data.get("assertions", [])]
+        return cls(
+            requirement,
+            Status(data["status"]),
+            list(data["tests"]),
+            failures,
+            data.get("ran", 0),
+            data.get("note", ""),
+            assertions,
+        )
 
 
 @dataclass
@@ -58,25 +133,11 @@ EVIDENCE_IN_FULL = 25
 """Per requirement, failures that keep their whole exchange; later ones keep its status, sizes and curl line."""
 
 
-def _without_bodies(violation: dict[str, Any]) -> dict[str, Any]:
-    exchange = violation.get("exchange")
-    if not exchange:
-        return violation
-    slim = {key: exchange[key] for key in ("method", "url", "status", "reason", "curl")}
-    for side in ("request", "response"):
-        if exchange.get(side):
-            slim[side] = {"headers": [], "body": "", "body_size": exchange[side]["body_size"], "truncated": True}
-    return {**violation, "exchange": slim}
-
-
-def _failure(requirement_id: str, outcome: TestOutcome, full: bool) -> dict[str, Any]:
-    violations = [violation for violation in outcome.violations if requirement_id in violation["requirements"]]
+def _failure(requirement_id: str, outcome: TestOutcome, full: bool) -> Failure:
+    violations = [violation for violation in outcome.violations if requirement_id in violation.requirements]
     if not full:
-        violations = [_without_bodies(violation) for violation in violations]
-    failure: dict[str, Any] = {"test": outcome.nodeid, "violations": violations}
-    if not violations:
-        failure["message"] = outcome.message
-    return failure
+        violations = [violation.without_bodies() for violation in violations]
+    return Failure(outcome.nodeid, violations, None if violations else outcome.message)
 
 
 def _plural(count: int, noun: str) -> str:
@@ -125,6 +186,7 @@ def requirement_results(
     """`elsewhere`: requirements that tests this run left out (other shards, a partial run) also check; here they can
     fail, never pass."""
     results = []
+    asserted = assertion_results(catalog, outcomes)
     for requirement in catalog.requirements:
         # A test can also fail a requirement it does not cite (a create inside a delete test answering 500).
         citing = [
@@ -138,7 +200,7 @@ def requirement_results(
         ]
         status, ran, note = _judge_one(requirement.id, citing, failing, elsewhere)
         tests = [outcome.nodeid for outcome in citing]
-        results.append(RequirementResult(requirement, status, tests, failures, ran, note))
+        results.append(RequirementResult(requirement, status, tests, failures, ran, note, asserted[requirement.id]))
     return results
 
 
@@ -228,7 +290,7 @@ def judge_run(
         scope = {
             rid
             for outcome in outcomes
-            if outcome.outcome is not Outcome.SKIPPED
+            if outcome.outcome is not Outcome.NOT_RUN
             for rid in (*outcome.requirements, *outcome.failed_requirements)
             if not (outcome.generated and rid in own and rid not in outcome.failed_requirements)
         }

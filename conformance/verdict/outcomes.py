@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from conformance.checks.violations import Violation
 from conformance.text import first_line
 
 GENERATED_MODULES = frozenset({"test_properties.py", "test_stateful.py"})
@@ -21,7 +22,9 @@ def is_generated(nodeid: str) -> bool:
 class Outcome(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
-    SKIPPED = "skipped"
+    NOT_RUN = "skipped"
+    """Not run: a precondition the target did not meet (`not_run()`), or what the run may not do (`NotRun`).
+    Written as pytest's word for it, as conformance.json always had it."""
     ERROR = "error"
 
 
@@ -34,7 +37,7 @@ class TestOutcome:
     outcome: Outcome
     failed_requirements: tuple[str, ...] = ()
     message: str = ""
-    violations: list[dict[str, Any]] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
     duration: float = 0.0
     assertions: tuple[str, ...] = ()
     """The contract assertions the test case cites (REQUIREMENT.key)."""
@@ -42,6 +45,11 @@ class TestOutcome:
     @property
     def generated(self) -> bool:
         return is_generated(self.nodeid)
+
+    @property
+    def headline(self) -> str:
+        """The message's first line: what a report's test row says of it."""
+        return first_line(self.message)
 
     def to_json(self, evidence: bool) -> dict[str, Any]:
         """A test row of conformance.json; with `evidence` (a shard's report, the xdist wire) a test that did
@@ -51,12 +59,12 @@ class TestOutcome:
             "requirements": list(self.requirements),
             "outcome": self.outcome.value,
             "failed_requirements": list(self.failed_requirements),
-            "message": first_line(self.message),
+            "message": self.headline,
             "duration_s": round(self.duration, 4),
             "assertions": list(self.assertions),
         }
         if evidence and self.outcome is not Outcome.PASSED:
-            test["evidence"] = {"message": self.message, "violations": self.violations}
+            test["evidence"] = {"message": self.message, "violations": [each.to_json() for each in self.violations]}
         return test
 
     @classmethod
@@ -68,7 +76,7 @@ class TestOutcome:
             outcome=Outcome(test["outcome"]),
             failed_requirements=tuple(test["failed_requirements"]),
             message=evidence.get("message", test["message"]),
-            violations=evidence.get("violations", []),
+            violations=[Violation.from_json(each) for each in evidence.get("violations", [])],
             duration=test["duration_s"],
             assertions=tuple(test.get("assertions", ())),
         )

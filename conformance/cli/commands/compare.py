@@ -42,7 +42,7 @@ def _print_changes(title: str, changes: list[Change], transition: bool) -> None:
         evidence = evidence_line(change.evidence)
         print(f"  {change.id} ({change.level}){moved}" + (f" — {evidence}" if evidence else ""))
         if change.evidence:
-            print(f"      {change.evidence['test']}")
+            print(f"      {change.evidence.test}")
         if change.new_tests:
             print(f"      also fails now in {len(change.new_tests)} more test(s), e.g. {change.new_tests[0]}")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conformance.reports.expectations_file import starting_file
 from conformance.reports.files import REPORT_NAME, ReportError, find_reports, load_report
-from conformance.verdict.judging import ExitCode, Status
+from conformance.verdict.judging import ExitCode
 
 NAME = "expect"
 HELP = "write a starting expectations file from a run's conformance.json"
@@ -56,6 +56,7 @@ def execute(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"conformance: cannot write {output}: {error.strerror or error}", file=sys.stderr)
         return int(ExitCode.COULD_NOT_JUDGE)
-    failed = sum(Status(requirement["status"]) is Status.FAILED for requirement in report["requirements"])
-    print(f"wrote {output}: {failed} expected failure(s); use it with `conformance run --expect {output}`")
+    print(
+        f"wrote {output}: {len(report.failed())} expected failure(s); use it with `conformance run --expect {output}`"
+    )
     return 0

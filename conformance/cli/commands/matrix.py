@@ -13,7 +13,7 @@ from conformance.reports.files import REPORT_NAME, ReportError, find_reports, lo
 from conformance.reports.html_pages import write_matrix_html
 from conformance.reports.markdown import matrix_markdown
 from conformance.reports.matrix import build_matrix
-from conformance.verdict.judging import ExitCode
+from conformance.verdict.judging import ExitCode, Status
 
 NAME = "matrix"
 HELP = "one HTML page and a Markdown table over several runs' conformance.json (one column each)"
@@ -53,8 +53,9 @@ def execute(args: argparse.Namespace) -> int:
         return int(ExitCode.COULD_NOT_JUDGE)
     for implementation, counts in zip(matrix.implementations, matrix.overall, strict=True):
         print(
-            f"{implementation.name}: {implementation.verdict}; {counts['passed']} passed, {counts['failed']} failed, "
-            f"{counts['not-run']} not run of {matrix.requirement_count} ({implementation.path})"
+            f"{implementation.name}: {implementation.verdict}; {counts[Status.PASSED]} passed, "
+            f"{counts[Status.FAILED]} failed, {counts[Status.NOT_RUN]} not run of {matrix.requirement_count} "
+            f"({implementation.path})"
         )
     print(f"written: {html.resolve()} and matrix.md beside it")
     return 0

@@ -39,13 +39,13 @@ def execute(args: argparse.Namespace) -> int:
         print(f"conformance: {error}", file=sys.stderr)
         return int(ExitCode.COULD_NOT_JUDGE)
     write_merged(run, report_dir)
-    manifest = run.data["manifest"]
+    manifest = run.report.manifest
     print(
-        f"merged {manifest['merged']['shards']} shards: {len(run.data['tests'])} tests, {manifest['requests']} requests"
+        f"merged {manifest['merged']['shards']} shards: {len(run.report.tests)} tests, {manifest['requests']} requests"
     )
     terminal = PlainTerminal()
     print_verdict(terminal, run.judgement, run.gate)
-    print_findings(terminal, run.judgement, run.gate, run.data["leftovers"])
-    print_causes(terminal, run.data)
+    print_findings(terminal, run.judgement, run.gate, run.report.leftovers)
+    print_causes(terminal, run.report)
     print(f"reports: {report_dir.resolve()}")
     return int(run.gate.exit_code)
