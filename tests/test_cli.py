@@ -66,6 +66,7 @@ BAD_OPTIONS = {
         ["--base-url", "https://127.0.0.1:9", "--token", "t", "--client-cert", "no-such-cert.pem"],
         "--client-cert cannot be loaded",
     ),
+    "stray-words": (["touch", "pwned"], "unexpected argument 'touch': pytest's arguments go after --"),
 }
 
 

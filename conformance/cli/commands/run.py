@@ -37,6 +37,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def execute(args: argparse.Namespace) -> int:
     options = vars(args)
+    if args.pytest_args and args.pytest_args[0] != "--":
+        # Else pytest would take the words for test paths and the run would judge nothing.
+        stray = args.pytest_args[0]
+        print(f"conformance: unexpected argument {stray!r}: pytest's arguments go after --", file=sys.stderr)
+        return int(ExitCode.COULD_NOT_JUDGE)
     if args.last_failed is not None:
         options["failed_in"] = args.last_failed or default_report(str(args.report_dir or "reports"))
     try:
