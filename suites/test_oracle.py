@@ -23,12 +23,14 @@ from conformance.checks.oracle_bodies import (
     Body,
     create_bodies,
     list_parameters,
+    member_patches,
     patch_bodies,
     valid_create,
     valid_patch,
 )
 from conformance.checks.oracle_history import Gap, History
 from conformance.checks.oracle_steps import ABSENT, Step
+from conformance.checks.violations import ContractViolation
 from conformance.pytest.settings import RunSettings
 from conformance.target.client import NO_BODY
 from suites.test_concurrency import in_parallel
@@ -98,6 +100,30 @@ def test_random_histories_answer_as_the_reference_does(
     gaps: dict[str, Gap] = {}
     in_process = run_settings.target.in_process
 
+    # In the order Hypothesis shrinks towards: a create first.
+    actions: dict[str, dict[str, st.SearchStrategy[Any]]] = {
+        "create": dict(body=create_bodies(prefix), auth=AUTHS),
+        "read": dict(choice=PICKS, segment=st.none() | st.sampled_from(IMPOSSIBLE_IDS)),
+        "list_items": dict(params=list_parameters()),
+        "replace": dict(choice=PICKS, body=create_bodies(prefix), auth=AUTHS),
+        "update": dict(choice=PICKS, body=patch_bodies(prefix), auth=AUTHS),
+        "delete": dict(choice=PICKS, auth=AUTHS),
+        "burst": dict(
+            kinds=st.lists(st.sampled_from(BURST_KINDS), min_size=2, max_size=3),
+            one_item=st.booleans(),
+            choices=st.lists(PICKS.filter(lambda choice: choice >= 0), min_size=3, max_size=3),
+            creates=st.lists(valid_create(prefix), min_size=3, max_size=3),
+            patches=st.lists(valid_patch(prefix), min_size=3, max_size=3),
+        ),
+        "overlap": dict(
+            kind=st.sampled_from(BURST_KINDS[:4]),
+            count=st.integers(min_value=2, max_value=3),
+            choice=PICKS.filter(lambda choice: choice >= 0),
+            creates=st.lists(valid_create(prefix), min_size=3, max_size=3),
+            patches=member_patches(prefix, 3),
+        ),
+    }
+
     class Oracle(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
@@ -105,6 +131,16 @@ def test_random_histories_answer_as_the_reference_does(
             whole = items.whole_list() if in_process else None
             others = [entry["id"] for entry in whole if isinstance(entry, dict)] if whole is not None else None
             self.history = History(items, others, gaps, in_parallel)
+
+        @precondition(lambda self: not self.history.broken)
+        @rule(data=st.data())
+        def step(self, data: st.DataObject) -> None:
+            """One action drawn per step, not one rule per action: Hypothesis's swarm testing would switch rules
+            off for whole histories, and a small budget then leaves operations unexercised."""
+            # Drawn from every action whatever the state, since a burst may end differently when replayed; with no
+            # item yet, an action on an item goes to an absent id.
+            action = data.draw(st.sampled_from(list(actions)), label="action")
+            getattr(self, action)(**data.draw(st.fixed_dictionaries(actions[action]), label=action))
 
         def teardown(self) -> None:
             self.history.close()
@@ -115,21 +151,15 @@ def test_random_histories_answer_as_the_reference_does(
             live = len(model.target_ids) - len(model.gone)
             return live + len(model.others) if model.others is not None else live
 
-        @precondition(lambda self: not self.history.broken)
-        @rule(body=create_bodies(prefix), auth=AUTHS)
         def create(self, body: Body, auth: Any) -> None:
             self.history.play(_write("POST", None, body, auth))
 
-        @precondition(lambda self: not self.history.broken)
-        @rule(choice=PICKS, segment=st.none() | st.sampled_from(IMPOSSIBLE_IDS))
         def read(self, choice: int, segment: str | None) -> None:
             if segment is not None:
                 self.history.play(Step("GET", segment=segment, faults=frozenset({"impossible-id"})))
             else:
                 self.history.play(Step("GET", _pick(self.history, choice)))
 
-        @precondition(lambda self: not self.history.broken)
-        @rule(params=list_parameters())
         def list_items(self, params: dict[str, tuple[str, Any, bool]]) -> None:
             sent = tuple(
                 (name, str(max(0, self._size() - value) if how == "end" else value))
@@ -138,45 +168,24 @@ def test_random_histories_answer_as_the_reference_does(
             faults = frozenset({"bad-parameter"}) if not all(valid for _, _, valid in params.values()) else frozenset()
             self.history.play(Step("GET", params=sent, faults=faults))
 
-        @precondition(lambda self: not self.history.broken)
-        @rule(choice=PICKS, body=create_bodies(prefix), auth=AUTHS)
         def replace(self, choice: int, body: Body, auth: Any) -> None:
             self.history.play(_write("PUT", _pick(self.history, choice), body, auth))
 
-        @precondition(lambda self: not self.history.broken)
-        @rule(choice=PICKS, body=patch_bodies(prefix), auth=AUTHS)
         def update(self, choice: int, body: Body, auth: Any) -> None:
             self.history.play(_write("PATCH", _pick(self.history, choice), body, auth))
 
-        @precondition(lambda self: not self.history.broken)
-        @rule(choice=PICKS, auth=AUTHS)
         def delete(self, choice: int, auth: Any) -> None:
             self.history.play(_write("DELETE", _pick(self.history, choice), None, auth))
 
-        @precondition(lambda self: not self.history.broken and self.history.model.target_ids)
-        @rule(
-            kinds=st.lists(st.sampled_from(BURST_KINDS), min_size=2, max_size=3),
-            one_item=st.booleans(),
-            choices=st.lists(PICKS.filter(lambda choice: choice >= 0), min_size=3, max_size=3),
-            creates=st.lists(valid_create(prefix), min_size=3, max_size=3),
-            patches=st.lists(valid_patch(prefix), min_size=3, max_size=3),
-        )
         def burst(
             self, kinds: list[str], one_item: bool, choices: list[int], creates: list[Body], patches: list[Body]
         ) -> None:
             """Requests sent at once: every write kind, on one item or on different ones, mixed with reads."""
             self._burst(kinds, one_item, choices, creates, patches)
 
-        @precondition(lambda self: not self.history.broken and self.history.model.target_ids)
-        @rule(
-            kind=st.sampled_from(BURST_KINDS[:4]),
-            count=st.integers(min_value=2, max_value=3),
-            choice=PICKS.filter(lambda choice: choice >= 0),
-            creates=st.lists(valid_create(prefix), min_size=3, max_size=3),
-            patches=st.lists(valid_patch(prefix), min_size=3, max_size=3),
-        )
         def overlap(self, kind: str, count: int, choice: int, creates: list[Body], patches: list[Body]) -> None:
-            """Writes of one kind sent at once to one item (creates: to the collection)."""
+            """Writes of one kind sent at once to one item (creates: to the collection); patches each of another
+            member, as a lost update or an interleaving shows."""
             self._burst([kind] * count, True, [choice] * 3, creates, patches)
 
         def _burst(
@@ -211,6 +220,12 @@ def test_random_histories_answer_as_the_reference_does(
                 report_multiple_bugs=False,
             ),
         )
+    except hypothesis.errors.FlakyFailure as flaky:
+        found = [leaf for leaf in flaky.exceptions if isinstance(leaf, ContractViolation)]
+        if not found:
+            raise
+        # A race that did not happen again when the history was replayed: what it broke is still broken.
+        raise ContractViolation([violation for leaf in found for violation in leaf.violations]) from flaky
     finally:
         if gaps:
             record_property(GAPS_PROPERTY, json.dumps([gap.to_dict() for gap in gaps.values()]))

@@ -152,3 +152,18 @@ def _parameter(name: str) -> st.SearchStrategy[tuple[str, int | str, bool]]:
 def list_parameters() -> st.SearchStrategy[dict[str, tuple[str, int | str, bool]]]:
     """Each parameter alone, both, or none; an offset may count back from the collection's end."""
     return st.fixed_dictionaries({}, optional={name: _parameter(name) for name in _CONTRACT.list_parameters})
+
+
+def member_patches(prefix: str, count: int) -> st.SearchStrategy[list[Body]]:
+    """`count` patches of one member each, every one a different member where there are enough: sent at once to
+    one item, they show a lost update or an interleaving that patches of the same members would hide."""
+    members = sorted(_CONTRACT.patch)
+    values = {
+        "name": _name(prefix),
+        "price": _price(_CONTRACT.patch["price"]),
+        "description": _description(_CONTRACT.patch["description"]),
+    }
+    full = st.fixed_dictionaries({member: values[member] for member in members})
+    return full.map(
+        lambda patch: [Body({members[i % len(members)]: patch[members[i % len(members)]]}) for i in range(count)]
+    )

@@ -71,6 +71,8 @@ class History:
         self.model = Model(others=others)
         self.steps: list[Step] = []
         self.sent: list[httpx.Response] = []
+        self.together: set[int] = set()
+        """The places in `steps` of requests a burst sent at once."""
         self.gaps = gaps
         self.parallel = parallel
         self.broken = False
@@ -115,17 +117,17 @@ class History:
         elif step.operation == "deleteItem" and reference.status_code == 204 and index is not None:
             model.gone.add(index)
         if step.operation == "listItems" and target.status_code == reference.status_code == 200:
-            return judge_list(step, target, *self._reference_items(), model)
+            return judge_list(step, target, *self._reference_items(model), model)
         if read and step.writes and index is not None:
             return self._state(step, index, reference.status_code, model)
         return []
 
-    def _reference_items(self) -> tuple[dict[IdValue, object], set[IdValue]]:
+    def _reference_items(self, model: Model) -> tuple[dict[IdValue, object], set[IdValue]]:
         """The reference's whole collection (it holds only this history's items) keyed by the target's ids."""
         twin_items = Items(self.twin.api, self.items.run_tag)
         by_twin_id = {entry["id"]: entry for entry in twin_items.whole_list() or []}
         live, deleted = {}, set()
-        for index, target_id in enumerate(self.model.target_ids):
+        for index, target_id in enumerate(model.target_ids):
             twin_id = self.twin.ids[index]
             if twin_id in by_twin_id:
                 live[target_id] = by_twin_id[twin_id]
@@ -158,13 +160,17 @@ class History:
                 stack.close()
                 raise
             if not found:
-                self.stack.close()
-                self.stack, self.twin, self.model = stack, twin, model
+                # The replaced reference stays open until the history ends: test clients close in the order
+                # opposite to their opening, or their event loops wait for each other.
+                self.stack.enter_context(stack.pop_all())
+                self.twin, self.model = twin, model
+                self.together |= set(range(len(self.steps), len(self.steps) + len(steps)))
                 self.steps += [steps[index] for index in order]
                 self.sent += [answers[index] for index in order]
                 return
             stack.close()
             attempts.append(found)
+        self.together |= set(range(len(self.steps), len(self.steps) + len(steps)))
         self.steps += list(steps)
         self.sent += list(answers)
         self.broken = True
@@ -227,7 +233,10 @@ class History:
     # Findings.
     def listing(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The history (`1. POST /items …`) and its replay as curl lines, as the target was sent it."""
-        history = tuple(f"{number}. {step.describe()}" for number, step in enumerate(self.steps, 1))
+        history = tuple(
+            f"{number}. {step.describe()}{' (sent at once with its neighbours)' if number - 1 in self.together else ''}"
+            for number, step in enumerate(self.steps, 1)
+        )
         replay = tuple(exchange_of(response).curl for response in self.sent)
         return history, replay
 
