@@ -32,11 +32,10 @@ from conformance.checks.oracle_history import Gap, History
 from conformance.checks.oracle_steps import ABSENT, Step
 from conformance.checks.violations import ContractViolation
 from conformance.pytest.settings import RunSettings
+from conformance.reports.contract_gaps import GAPS_PROPERTY
 from conformance.target.client import NO_BODY
 from suites.test_concurrency import in_parallel
 
-GAPS_PROPERTY = "contract_gaps"
-"""The user property that carries a test's contract gaps to the report (it travels from xdist workers)."""
 IMPOSSIBLE_IDS = ("abc", "1.5", "0", "-1")
 """Segments PATH-ID allows 400 or 404 for; only read, since a write there needs a proof of absence first."""
 WRONG_AUTH = (False, "Bearer not-the-token", "Basic dXNlcjpwYXNz")

@@ -27,7 +27,7 @@ from conformance.checks.oracle_judge import (
 from conformance.checks.oracle_steps import Side, Step
 from conformance.checks.violations import ContractViolation, Violation
 from conformance.target.exchange import exchange_of
-from conformance.target.paths import IdValue, item_path
+from conformance.target.paths import IdValue, id_value, item_path
 from conformance.target.twin import open_twin
 
 Parallel = Callable[[int, Callable[[int], httpx.Response]], list[httpx.Response]]
@@ -68,7 +68,8 @@ class History:
         self.stack = ExitStack()
         self.target = Side(items.api, items.absent_id())
         self.twin = _twin_side(self.stack, items.run_tag)
-        self.model = Model(others=others)
+        # An item the run deleted is no other client's: listed again, it fails DELETE-GONE.
+        self.model = Model(others=None if others is None else [key for key in others if key not in self._run_deleted()])
         self.steps: list[Step] = []
         self.sent: list[httpx.Response] = []
         self.together: set[int] = set()
@@ -126,7 +127,8 @@ class History:
         """The reference's whole collection (it holds only this history's items) keyed by the target's ids."""
         twin_items = Items(self.twin.api, self.items.run_tag)
         by_twin_id = {entry["id"]: entry for entry in twin_items.whole_list() or []}
-        live, deleted = {}, set()
+        live: dict[IdValue, object] = {}
+        deleted: set[IdValue] = set(self._run_deleted())
         for index, target_id in enumerate(model.target_ids):
             twin_id = self.twin.ids[index]
             if twin_id in by_twin_id:
@@ -134,6 +136,11 @@ class History:
             else:
                 deleted.add(target_id)
         return live, deleted
+
+    def _run_deleted(self) -> set[IdValue]:
+        """The target's ids of every item the run deleted, in this history or before it."""
+        ledger = self.items.api.ledger
+        return {id_value(key) for key in ledger.known() - {str(alive) for alive in ledger.alive()}}
 
     def _state(self, step: Step, index: int, status: int, model: Model) -> list[Divergence]:
         """The item `step` wrote (or was refused to write) as each server reads it now."""

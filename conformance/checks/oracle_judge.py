@@ -189,7 +189,7 @@ def judge_list(
     total = page["total"]
     limit, offset = _parameters(step)
     found: list[tuple[str | None, str, str, str]] = []
-    window = "LIST-DEFAULTS" if {"limit", "offset"} - dict(step.params).keys() else "LIST-WINDOW"
+    window = "LIST-WINDOW"
     ids = [entry.get("id") for entry in entries if isinstance(entry, dict)]
     numbers = [value for value in ids if isinstance(value, int) and not isinstance(value, bool)]
     if len(numbers) == len(entries) and numbers != sorted(numbers):
@@ -200,17 +200,24 @@ def judge_list(
             found.append((NAMED["after_delete"], f"a deleted item (id {item_id}) is listed", "not listed", "listed"))
         elif item_id in live:
             found += item_divergences("LIST-WINDOW", f"listed item {item_id}", entry, live[item_id], item_id)
+    if any(entry[0] == NAMED["after_delete"] for entry in found):
+        # The window and the total are off by the deleted items still listed: DELETE-GONE says it all.
+        return [Divergence(*entry, response=target) for entry in found]
     own = [item_id for item_id in numbers if item_id in live]
     mine = sorted(key for key in live if isinstance(key, int))
     if model.others is not None:
         # Nobody else writes: the whole collection is known, and so is every window of it.
         collection = sorted(set(model.others) | set(mine))
         expected = collection[offset : offset + limit]
+        if "limit" not in dict(step.params) and len(entries) != len(expected):
+            window = NAMED["list_defaults"]  # a page of another length than the default limit gives
         if numbers != expected or len(numbers) != len(entries):
             found.append((window, f"the window offset={offset} limit={limit}", str(expected), str(ids)))
         if total != len(collection):
             found.append((NAMED["list_total"], "total", str(len(collection)), str(total)))
     else:
+        if "limit" not in dict(step.params) and len(entries) > limit:
+            window = NAMED["list_defaults"]
         found += _own_window(numbers, own, mine, limit, offset, total, len(entries), window)
     return [Divergence(*entry, response=target) for entry in found]
 
