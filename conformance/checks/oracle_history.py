@@ -82,8 +82,11 @@ class History:
     def close(self) -> None:
         """Deletes what the history made on the target (its items, and any a faulty server made of a write to an
         absent id), so that the next history starts from the same collection; and closes the reference."""
-        for item_id in sorted(set(self.items.api.ledger.alive()) - self.before, key=str):
-            self.target.api.delete(item_path(item_id))
+        # Newest first (the ledger lists ids ascending): each delete then takes the end of the list, so a history
+        # leaves none of its deletes in the middle of the list for the next one to trip over.
+        for item_id in reversed(self.items.api.ledger.alive()):
+            if item_id not in self.before:
+                self.target.api.delete(item_path(item_id))
         self.stack.close()
 
     # One step at a time.

@@ -66,7 +66,7 @@ def _list_items_renamed(scope: Scope, status: int, headers: Headers, body: bytes
 
 @store_fault(
     "list-keeps-deleted-middle",
-    ("DELETE-GONE",),
+    ("DELETE-GONE", "LIST-TOTAL"),
     "an item deleted while a newer one exists stays in the list and its total until the next create",
 )
 class _ListKeepsDeletedMiddle(FaultyStore):
