@@ -50,6 +50,11 @@ OPTIONS = (
     Option(
         "--quick", "pre-commit profile: MUST requirements only, fewer generated cases, no workflows", flag_only=True
     ),
+    Option(
+        "--deep",
+        "nightly budget for the oracle's random histories (suites/test_oracle.py): more and longer histories",
+        flag_only=True,
+    ),
     Option("--shard", "run part K of N of the tests (e.g. 2/3) on this machine; `conformance merge` joins the parts"),
     Option("--durations-from", "with --shard: balance the parts by the test durations in this (earlier) report"),
     Option(

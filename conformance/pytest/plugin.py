@@ -35,6 +35,7 @@ from conformance.pytest.run_bounds import RunBounds
 from conformance.pytest.settings import RunSettings, SettingsError, build_settings
 from conformance.pytest.sharding import ShardPlan
 from conformance.reports.console import INSECURE, print_summary
+from conformance.reports.contract_gaps import gaps_of, unique_gaps
 from conformance.reports.writing import write_reports
 from conformance.target.facts import RunFacts
 from conformance.target.opening import Preflight, api_root, preflight
@@ -86,6 +87,8 @@ class ConformanceRun:
         self.settings = settings
         self.probed = probed
         self.outcomes: list[TestOutcome] = []
+        self.gaps: list[dict[str, Any]] = []
+        """Contract gaps the tests reported (reports/contract_gaps.py): listed, never judged."""
         self.started = time.time()
         self.bounds = RunBounds()
         self.crashed_workers = 0
@@ -141,6 +144,8 @@ class ConformanceRun:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if not keys.is_worker(self.config) and (outcome := test_outcome(report, self.config.stash[keys.REDACTOR])):
             self.outcomes.append(outcome)
+        if not keys.is_worker(self.config):
+            self.gaps += gaps_of(report.user_properties)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
@@ -176,6 +181,7 @@ class ConformanceRun:
         facts, aborted = stash[keys.FACTS], self.bounds.aborted
         end = RunEnd(self.outcomes, facts, self.settings, self.started, time.time(), workers, shard_plan, aborted)
         self.result = finish_run(end, datetime.date.today())
+        self.result.report.contract_gaps = unique_gaps(self.gaps)
         write_reports(self.result.report, Path(self.settings.report_dir))
         # A shard may be dealt no test at all (more parts than tests): it judged nothing, and that is no error.
         nothing_dealt = shard_plan is not None and not shard_plan.assigned

@@ -49,6 +49,8 @@ class RunSettings:
     run_timeout: float
     report_dir: str
     quick: bool = False
+    deep: bool = False
+    """The oracle's nightly budget: more and longer histories (suites/test_oracle.py)."""
     expectations: Expectations | None = None
     strict_expect: bool = False
     shard: Shard | None = None
@@ -229,6 +231,7 @@ def build_settings(values: Mapping[str, Any]) -> RunSettings:
         run_timeout=_seconds("--run-timeout", values.get("run_timeout", DEFAULT_RUN_TIMEOUT), 86_400),
         report_dir=str(values.get("report_dir") or "reports"),
         quick=bool(values.get("quick")),
+        deep=bool(values.get("deep")),
         shard=_shard(values.get("shard"), values.get("durations_from")),
         expectations=expectations_option(values.get("expect") or None, bool(values.get("strict_expect"))),
         strict_expect=bool(values.get("strict_expect")),

@@ -62,6 +62,8 @@ class RunReport:
     gate: Gate | None = None
     """None in a report written before the gate existed."""
     warnings: list[str] = field(default_factory=list)
+    contract_gaps: list[dict[str, Any]] = field(default_factory=list)
+    """Divergences from the reference that no requirement covers (reports/contract_gaps.py): never judged."""
     partial: dict[str, Any] | None = None
     """What a partial run (--last-failed, --requirement) selected and found fixed: pytest/rerun.partial_record;
     None for a whole run."""
@@ -132,6 +134,7 @@ class RunReport:
             "leftovers": list(self.leftovers),
             "manifest": self.manifest,
             "partial": self.partial,
+            "contract_gaps": list(self.contract_gaps),
         }
 
     @classmethod
@@ -154,5 +157,6 @@ class RunReport:
             gate=None if gate is None else Gate.from_json(gate),
             warnings=list(data.get("warnings", [])),
             partial=data.get("partial"),
+            contract_gaps=list(data.get("contract_gaps", [])),
             format=data["format"],
         )
