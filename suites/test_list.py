@@ -211,6 +211,9 @@ def test_each_parameter_alone_and_together_gives_its_window(
         received = listed_ids(items.page(**params)["items"])
         if first_ids(items, start + size)[start:] != expected:
             continue  # another client wrote meanwhile: the window moved under the measurement
+        if "limit" not in params and received:
+            # Without a limit the page's length is the default's, which LIST-DEFAULTS judges: here, its start.
+            expected = first_ids(items, start + len(received))[start:]
         if received != expected:
             raise fail(
                 f"GET /items?{query} on a collection of more than {start + size} items",

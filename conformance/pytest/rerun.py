@@ -20,7 +20,7 @@ from conformance.verdict.outcomes import Outcome, TestOutcome
 
 LAST_FAILED = "last-failed"
 REQUIREMENTS = "requirements"
-RERUN_OUTCOMES = frozenset({Outcome.FAILED.value, Outcome.ERROR.value})
+RERUN_OUTCOMES = frozenset({Outcome.FAILED, Outcome.ERROR})
 
 
 @dataclass(frozen=True)
@@ -63,19 +63,20 @@ def failed_in(path: str) -> Selection:
     Raises ReportError for a path that holds no report."""
     reports = find_reports([path])
     report = reports[-1]
-    data = load_report(report)
-    tests = tuple(dict.fromkeys(row["nodeid"] for row in data["tests"] if row["outcome"] in RERUN_OUTCOMES))
+    earlier = load_report(report)
+    tests = tuple(dict.fromkeys(test.nodeid for test in earlier.tests if test.outcome in RERUN_OUTCOMES))
     chosen = set(tests)
-    rows = data["requirements"]
     return Selection(
         kind=LAST_FAILED,
         tests=tests,
-        requirements=tuple(row["id"] for row in rows if row["status"] == Status.FAILED.value),
+        requirements=tuple(result.id for result in earlier.failed()),
         # A requirement whose every test (as the earlier run had them) runs again is judged in full.
-        judged_whole=frozenset(row["id"] for row in rows if row["tests"] and set(row["tests"]) <= chosen),
+        judged_whole=frozenset(
+            result.id for result in earlier.requirements if result.tests and set(result.tests) <= chosen
+        ),
         source=str(report),
-        source_verdict=data["verdict"],
-        source_exit_code=int(data["exit_code"]),
+        source_verdict=earlier.verdict.value,
+        source_exit_code=int(earlier.exit_code),
     )
 
 

@@ -13,7 +13,7 @@ from target_app.errors import problem_response
 from target_app.faults.registry import fault
 from target_app.faults.seams import Headers, edit_list_queries, edit_requests, is_request, json_response, response_fault
 from target_app.faults.store_and_auth import FaultyStore, store_fault
-from target_app.models import Item, ItemCreate
+from target_app.models import Item
 from target_app.parts import AppParts
 
 
@@ -109,29 +109,3 @@ def _list_items_renamed(scope: Scope, status: int, headers: Headers, body: bytes
         return status, headers, body
     page = json.loads(body)
     return json_response(200, headers, {"data": page["items"], "total": page["total"]})
-
-
-@store_fault(
-    "list-keeps-deleted-middle",
-    ("DELETE-GONE", "LIST-TOTAL"),
-    "an item deleted while a newer one exists stays in the list and its total until the next create",
-)
-class _ListKeepsDeletedMiddle(FaultyStore):
-    """A list cache invalidated by creates and by deletes of the newest item only: what only a history with a
-    delete in the middle of the list, then a list before any create, shows."""
-
-    async def page(self, offset: int, limit: int) -> tuple[list[Item], int]:
-        ghosts: dict[int, Item] = self.__dict__.setdefault("ghosts", {})
-        listed = sorted([*self._items.values(), *ghosts.values()], key=lambda item: item.id)
-        return listed[offset : offset + limit], len(listed)
-
-    async def create(self, data: ItemCreate) -> Item:
-        self.__dict__.setdefault("ghosts", {}).clear()
-        return await super().create(data)
-
-    async def delete(self, item_id: int) -> bool:
-        item, newest = self._items.get(item_id), max(self._items, default=None)
-        deleted = await super().delete(item_id)
-        if deleted and item is not None and item_id != newest:
-            self.__dict__.setdefault("ghosts", {})[item_id] = item
-        return deleted
