@@ -30,7 +30,7 @@ from conformance.checks.oracle_bodies import (
 )
 from conformance.checks.oracle_history import Gap, History
 from conformance.checks.oracle_steps import ABSENT, Step
-from conformance.checks.violations import ContractViolation
+from conformance.checks.violations import ContractViolation, not_run
 from conformance.pytest.settings import RunSettings
 from conformance.reports.contract_gaps import GAPS_PROPERTY
 from conformance.target.client import NO_BODY
@@ -239,12 +239,16 @@ def test_random_histories_answer_as_the_reference_does(
                 report_multiple_bugs=False,
             ),
         )
-    except hypothesis.errors.FlakyFailure as flaky:
-        found = [leaf for leaf in flaky.exceptions if isinstance(leaf, ContractViolation)]
-        if not found:
-            raise
-        # A race that did not happen again when the history was replayed: what it broke is still broken.
-        raise ContractViolation([violation for leaf in found for violation in leaf.violations]) from flaky
+    except hypothesis.errors.Flaky as flaky:
+        found = [leaf for leaf in getattr(flaky, "exceptions", ()) if isinstance(leaf, ContractViolation)]
+        if found:
+            # A race that did not happen again when the history was replayed: what it broke is still broken.
+            raise ContractViolation([violation for leaf in found for violation in leaf.violations]) from flaky
+        # A target that answers one history differently each time (random 5xx, resets) cannot be held to the
+        # reference's answers; the other suites judge what it does.
+        raise not_run(
+            f"the target answered a replayed history differently ({type(flaky).__name__}): the oracle cannot judge it"
+        ) from flaky
     finally:
         if gaps:
             record_property(GAPS_PROPERTY, json.dumps([gap.to_dict() for gap in gaps.values()]))
