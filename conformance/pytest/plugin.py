@@ -145,7 +145,7 @@ class ConformanceRun:
         if not keys.is_worker(self.config) and (outcome := test_outcome(report, self.config.stash[keys.REDACTOR])):
             self.outcomes.append(outcome)
         if not keys.is_worker(self.config):
-            self.gaps += gaps_of(report.user_properties, self.config.stash[keys.REDACTOR].text)
+            self.gaps += gaps_of(report.user_properties)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
