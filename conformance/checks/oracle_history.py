@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from functools import cache
 
 import httpx
@@ -44,13 +44,7 @@ class Gap:
     replay: tuple[str, ...]
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "summary": self.summary,
-            "expected": self.expected,
-            "received": self.received,
-            "history": list(self.history),
-            "replay": list(self.replay),
-        }
+        return asdict(self)
 
 
 def _twin_side(stack: ExitStack, run_tag: str) -> Side:

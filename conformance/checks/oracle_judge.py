@@ -68,11 +68,7 @@ def status_requirement(step: Step, reference: int, target: int, model: Model) ->
         return NAMED["impossible_id"]
     if step.item is not None and step.item in model.gone:
         return NAMED["after_delete"]
-    if step.null_required:
-        return NAMED["null_required"]
-    if step.empty_patch and reference == 200:
-        return NAMED["empty_patch"]
-    return FREEDOMS.answers.get((step.operation, reference))
+    return _body_requirement(step, reference) or FREEDOMS.answers.get((step.operation, reference))
 
 
 def answer_requirement(step: Step, status: int) -> str | None:
@@ -85,11 +81,16 @@ def state_requirement(step: Step, reference: int) -> str | None:
     """The requirement a differing state after `step` fails: what the write had to do, or not do."""
     if reference == FREEDOMS.first_status:
         return NAMED["state"]
+    return _body_requirement(step, reference) or FREEDOMS.states.get((step.operation, reference))
+
+
+def _body_requirement(step: Step, reference: int) -> str | None:
+    """The requirement of a body the contract treats apart from its operation: a null required member, `{}`."""
     if step.null_required:
         return NAMED["null_required"]
     if step.empty_patch and reference == 200:
         return NAMED["empty_patch"]
-    return FREEDOMS.states.get((step.operation, reference))
+    return None
 
 
 def item_divergences(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -32,7 +32,7 @@ class AssertionFailure:
     """One line per violation of the assertion's requirement: `ID: summary: expected …, received …`."""
 
     def to_json(self) -> dict[str, Any]:
-        return {"test": self.test, "evidence": list(self.evidence)}
+        return asdict(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> AssertionFailure:
@@ -48,13 +48,7 @@ class AssertionResult:
     failures: list[AssertionFailure] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "text": self.text,
-            "status": self.status.value,
-            "tests": list(self.tests),
-            "failures": [failure.to_json() for failure in self.failures],
-        }
+        return {**asdict(self), "status": self.status.value}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> AssertionResult:
