@@ -15,6 +15,7 @@ import pytest
 
 from conformance.pytest.collection import declare_markers
 from conformance.reports.markdown import STEP_SUMMARY_ENV
+from conformance.verdict.judging import Status
 
 RUN_TIMEOUT = 300
 
@@ -29,11 +30,11 @@ class RunResult:
     def summary(self) -> dict[str, Any]:
         return json.loads((self.report_dir / "conformance.json").read_text(encoding="utf-8"))
 
-    def statuses(self) -> dict[str, str]:
-        return {entry["id"]: entry["status"] for entry in self.summary["requirements"]}
+    def statuses(self) -> dict[str, Status]:
+        return {entry["id"]: Status(entry["status"]) for entry in self.summary["requirements"]}
 
     def failed(self) -> set[str]:
-        return {rid for rid, status in self.statuses().items() if status == "failed"}
+        return {rid for rid, status in self.statuses().items() if status is Status.FAILED}
 
     def everything_written(self) -> str:
         """Console output and every report file, for searching for what must never appear."""

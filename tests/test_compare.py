@@ -11,6 +11,8 @@ from markupsafe import escape as html_escape
 
 from tests.conftest import RunResult, conformance
 
+pytestmark = pytest.mark.multirun
+
 LIST_TOTAL = "list-total-counts-page"
 LIST_DEFAULTS = "list-default-limit-20"
 

@@ -18,6 +18,8 @@ from conformance.pytest.settings import SettingsError, build_settings
 from tests.conftest import RunResult, conformance, run_conformance
 from tests.servers.running import free_port
 
+pytestmark = pytest.mark.multirun
+
 PARAMS_CLAMPED = "list-params-clamped"
 LIST_DEFAULTS = "list-default-limit-20"
 FAST = ("--max-examples", "5")

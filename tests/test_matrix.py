@@ -14,6 +14,8 @@ from conformance.contract.catalog import load_catalog
 from tests.browser import HEADLESS_CHROMIUM
 from tests.conftest import RunResult, conformance
 
+pytestmark = pytest.mark.multirun
+
 FAULTS = ("list-params-clamped", "list-default-limit-20", "validation-400")
 NAMES = ("Reference", "Parameters clamped", "Default limit 20", "Validation 400")
 CELL = re.compile(r'<td class="cell cell-([a-z-]+)" data-status="\1">(?:<a href="([^"]+)")?')

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.conftest import RunResult, run_conformance
 from tests.servers import hostile
@@ -41,6 +42,7 @@ def test_the_served_reference_is_fully_conformant_over_loopback(reference_server
     assert httpx.get(f"{reference_server.url}/items", timeout=5).json()["total"] == 0
 
 
+@pytest.mark.multirun
 def test_parallel_workers_in_process_give_the_same_verdict(reference_run: RunResult, tmp_path: Path) -> None:
     parallel = run_conformance("-n", "2", workdir=tmp_path)
     assert parallel.exit_code == reference_run.exit_code == 0, parallel.output[-3000:]
@@ -64,6 +66,7 @@ def test_read_only_sends_no_write_and_claims_only_what_reads_show(tmp_path: Path
     assert statuses["CREATE-201"] == statuses["DELETE-GONE"] == "not-run"
 
 
+@pytest.mark.multirun
 def test_four_workers_over_http_give_the_serial_verdict_and_leave_nothing(
     reference_server: Server, reference_run: RunResult, tmp_path: Path
 ) -> None:
