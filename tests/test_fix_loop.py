@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conformance.cli.runner import GENERATED_MODULES, SCHEMATHESIS_PLUGIN, SUITES_DIR, pytest_arguments
 from conformance.reports.files import load_report
 from tests.conftest import FAST, RunResult, run_conformance
 
@@ -114,6 +115,24 @@ def test_a_folder_of_reports_of_different_runs_is_refused(faulty_run: RunResult,
     assert result.exit_code == 2, result.output
     expected = "holds 2 reports that do not merge into one run"
     assert expected in result.output, f"expected {expected!r}, got {result.output!r}"
+
+
+def test_only_a_run_with_generated_tests_loads_schemathesis() -> None:
+    uses_schemathesis = {
+        module.name
+        for module in SUITES_DIR.glob("test_*.py")
+        if "conformance.checks.generated" in module.read_text(encoding="utf-8")
+    }
+    assert uses_schemathesis == GENERATED_MODULES, (
+        f"expected {sorted(uses_schemathesis)}, got {sorted(GENERATED_MODULES)}"
+    )
+    hand_written = pytest_arguments({}, modules=[SUITES_DIR / "test_create.py", SUITES_DIR / "test_read.py"])
+    assert SCHEMATHESIS_PLUGIN not in hand_written, (
+        f"expected no Schemathesis plugin for hand-written tests: {hand_written}"
+    )
+    for modules in ([], [SUITES_DIR / "test_read.py", SUITES_DIR / "test_stateful.py"]):
+        arguments = pytest_arguments({}, modules=modules)
+        assert SCHEMATHESIS_PLUGIN in arguments, f"expected the Schemathesis plugin with {modules}: {arguments}"
 
 
 def test_a_requirement_is_judged_with_all_of_its_tests(tmp_path: Path) -> None:

@@ -18,7 +18,8 @@ from schemathesis.generation.case import Case
 from schemathesis.generation.meta import CaseMetadata, ComponentInfo, CoverageScenario, GenerationInfo, PhaseInfo
 
 import contracts
-from conformance.checks.generated import Budget, contract_schema, set_budget, validate
+from conformance.checks.budget import Budget, set_budget
+from conformance.checks.generated import contract_schema, validate
 from conformance.checks.items import OUTSIDE_MARK
 from conformance.checks.leeway import check_to_skip
 from conformance.checks.violations import ContractViolation
