@@ -3,11 +3,13 @@ both are partial runs, and every output says so."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from conformance.cli.runner import GENERATED_MODULES, SCHEMATHESIS_PLUGIN, SUITES_DIR, pytest_arguments
 from conformance.reports.files import load_report
 from tests.conftest import FAST, RunResult, run_conformance
 
@@ -82,6 +84,55 @@ def test_a_report_without_failures_leaves_nothing_to_rerun(faulty_run: RunResult
     again = run_conformance("--last-failed", *FAST, workdir=workdir)
     assert again.exit_code == 0, again.output
     assert "nothing to re-run: no test failed or errored in" in again.output
+
+
+@pytest.mark.shards
+def test_a_folder_of_shard_reports_reruns_the_failures_of_every_shard(tmp_path: Path) -> None:
+    shards = tmp_path / "shards"
+    failing: list[str] = []
+    for part in ("1/2", "2/2"):
+        report_dir = shards / part.replace("/", "-of-")
+        shard = ("--shard", part, "--report-dir", str(report_dir))
+        run = run_conformance("--fault", FAULT, *shard, *FAST, workdir=tmp_path)
+        assert run.exit_code == 1, run.output
+        part_failing = _failing(json.loads((report_dir / "conformance.json").read_text(encoding="utf-8")))
+        assert part_failing, f"expected shard {part} to fail some tests of the fault, so that each part counts"
+        failing += part_failing
+
+    rerun = run_conformance("--last-failed", str(shards), "--fault", FAULT, *FAST, workdir=tmp_path)
+    data = rerun.summary
+    assert rerun.exit_code == 1, rerun.output
+    ran = sorted(test["nodeid"] for test in data["tests"])
+    assert ran == sorted(failing), f"expected the failures of both shards, {sorted(failing)}, to run; ran {ran}"
+    assert sorted(data["partial"]["still_failing_tests"]) == sorted(failing)
+    assert "2 shard reports merged" in data["partial"]["source"], data["partial"]["source"]
+
+
+def test_a_folder_of_reports_of_different_runs_is_refused(faulty_run: RunResult, tmp_path: Path) -> None:
+    for name in ("one", "two"):
+        shutil.copytree(faulty_run.report_dir, tmp_path / "mixed" / name)
+    result = run_conformance("--last-failed", str(tmp_path / "mixed"), *FAST, workdir=tmp_path)
+    assert result.exit_code == 2, result.output
+    expected = "holds 2 reports that do not merge into one run"
+    assert expected in result.output, f"expected {expected!r}, got {result.output!r}"
+
+
+def test_only_a_run_with_generated_tests_loads_schemathesis() -> None:
+    uses_schemathesis = {
+        module.name
+        for module in SUITES_DIR.glob("test_*.py")
+        if "conformance.checks.generated" in module.read_text(encoding="utf-8")
+    }
+    assert uses_schemathesis == GENERATED_MODULES, (
+        f"expected {sorted(uses_schemathesis)}, got {sorted(GENERATED_MODULES)}"
+    )
+    hand_written = pytest_arguments({}, modules=[SUITES_DIR / "test_create.py", SUITES_DIR / "test_read.py"])
+    assert SCHEMATHESIS_PLUGIN not in hand_written, (
+        f"expected no Schemathesis plugin for hand-written tests: {hand_written}"
+    )
+    for modules in ([], [SUITES_DIR / "test_read.py", SUITES_DIR / "test_stateful.py"]):
+        arguments = pytest_arguments({}, modules=modules)
+        assert SCHEMATHESIS_PLUGIN in arguments, f"expected the Schemathesis plugin with {modules}: {arguments}"
 
 
 def test_a_requirement_is_judged_with_all_of_its_tests(tmp_path: Path) -> None:

@@ -18,7 +18,8 @@ from schemathesis.generation.case import Case
 from schemathesis.generation.meta import CaseMetadata, ComponentInfo, CoverageScenario, GenerationInfo, PhaseInfo
 
 import contracts
-from conformance.checks.generated import Budget, contract_schema, set_budget, validate
+from conformance.checks.budget import Budget, set_budget
+from conformance.checks.generated import contract_schema, validate
 from conformance.checks.items import OUTSIDE_MARK
 from conformance.checks.leeway import check_to_skip
 from conformance.checks.violations import ContractViolation
@@ -125,3 +126,10 @@ def test_a_listed_item_the_suite_made_from_data_section_8_leaves_open_is_not_jud
         validate(case("/items", "GET", POSITIVE, ()), listed(body.replace(OUTSIDE_MARK.encode(), b"")))
     expected = ("GEN-DOCUMENTED", "LIST-200")
     assert failed.value.requirements == expected, f"expected {expected}, received {failed.value.requirements}"
+
+
+@pytest.mark.parametrize("max_examples", [1, 2, 5, 25, 100])
+def test_the_negative_budget_is_smaller_than_the_positive_one_but_never_empty(max_examples: int) -> None:
+    budget = Budget(seed=1, max_examples=max_examples, base_url="http://testserver.local")
+    negative = budget.negative_max_examples
+    assert 1 <= negative <= max_examples, f"expected 1..{max_examples} negative cases, got {negative}"

@@ -36,6 +36,7 @@ from schemathesis.schemas import BaseSchema
 from schemathesis.specs.openapi.checks import is_unexpected_http_status_case
 
 import contracts
+from conformance.checks.budget import active_budget
 from conformance.checks.items import Items, outside_the_contract
 from conformance.checks.leeway import check_to_skip
 from conformance.checks.verify import WITH_THE_ITEM
@@ -116,36 +117,15 @@ WITH_BODY = frozenset(op.operation_id for op in load_contract().operations if op
 # there. The base URL given here is always the one the requests go to.
 
 
-@dataclass(frozen=True)
-class Budget:
-    """What generation needs of a run: its seed, its cases per operation, and the URL requests go to."""
-
-    seed: int
-    max_examples: int
-    base_url: str
-
-
-_budget: Budget | None = None
-
-
-def set_budget(budget: Budget) -> None:
-    """Called once per process by the plugin, before the suites are collected: Schemathesis parametrizes the
-    property tests when their module is imported, before any fixture exists, and needs the budget then."""
-    global _budget
-    _budget = budget
-
-
 def _config(mode: str, extra_members: bool) -> schemathesis.Config:
-    if _budget is None:
-        raise RuntimeError("no conformance run is active: load the plugin (-p conformance.pytest.plugin)")
-    settings = _budget
+    settings = active_budget()
     return schemathesis.Config.from_dict(
         {
             "base-url": settings.base_url,
             "seed": settings.seed,
             "generation": {
                 "mode": mode,
-                "max-examples": settings.max_examples,
+                "max-examples": settings.negative_max_examples if mode == "negative" else settings.max_examples,
                 "database": "none",
                 # A NUL byte in a generated header or query value makes a request HTTP clients refuse to send.
                 "allow-x00": False,

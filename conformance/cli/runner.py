@@ -20,6 +20,17 @@ from conformance.pytest.stash import PreparedRun
 SUITES_DIR = Path(suites.__file__).resolve().parent
 PYTEST_INI = Path(__file__).resolve().parent.parent / "pytest.ini"
 PLUGINS = ("conformance.pytest.plugin", "schemathesis.pytest.plugin", "xdist.plugin")
+SCHEMATHESIS_PLUGIN = "schemathesis.pytest.plugin"
+GENERATED_MODULES = frozenset({"test_properties.py", "test_stateful.py"})
+"""The suite modules whose tests Schemathesis generates: only they need its plugin (and its import)."""
+
+
+def plugins(modules: Sequence[Path]) -> tuple[str, ...]:
+    """The plugins of a run collecting `modules` (all of them when empty): a partial run of hand-written tests
+    leaves out Schemathesis's, so it never imports Schemathesis."""
+    if not modules or any(module.name in GENERATED_MODULES for module in modules):
+        return PLUGINS
+    return tuple(plugin for plugin in PLUGINS if plugin != SCHEMATHESIS_PLUGIN)
 
 
 def pytest_arguments(
@@ -34,7 +45,7 @@ def pytest_arguments(
         str(PYTEST_INI),
         "--rootdir",
         str(SUITES_DIR.parent),
-        *(argument for plugin in PLUGINS for argument in ("-p", plugin)),
+        *(argument for plugin in plugins(modules) for argument in ("-p", plugin)),
         "-q",
         "--tb=short",
         "-r",

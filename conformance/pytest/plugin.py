@@ -15,8 +15,8 @@ import pytest
 from _pytest.junitxml import xml_key
 from hypothesis.configuration import set_hypothesis_home_dir
 
+from conformance.checks.budget import Budget, set_budget
 from conformance.checks.current import citing
-from conformance.checks.generated import Budget, set_budget
 from conformance.pytest import stash as keys
 from conformance.pytest.cleanup import Snapshot, settle_shared, snapshot_shared
 from conformance.pytest.collection import (

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from conformance.reports.files import REPORT_NAME, find_reports, load_report
+from conformance.reports.files import REPORT_NAME, ReportError, find_reports, load_report
+from conformance.reports.merge import MergeError, merge, read_shards
 from conformance.verdict.judging import Judgement, Status
 from conformance.verdict.outcomes import Outcome, TestOutcome
 
@@ -59,11 +60,18 @@ def default_report(report_dir: str) -> str:
 
 
 def failed_in(path: str) -> Selection:
-    """The selection of the tests that failed or errored in the report at `path` (a file or its folder).
-    Raises ReportError for a path that holds no report."""
+    """The selection of the tests that failed or errored in the report at `path` (a file or its folder); a
+    folder of a sharded run's reports is merged first, so the failures of every part run again.
+    Raises ReportError for a path that holds no report, or reports that are not the parts of one run."""
     reports = find_reports([path])
-    report = reports[-1]
-    earlier = load_report(report)
+    if len(reports) == 1:
+        earlier, source = load_report(reports[0]), str(reports[0])
+    else:
+        try:
+            earlier = merge(read_shards([path]), gated=False).report
+        except MergeError as error:
+            raise ReportError(f"{path} holds {len(reports)} reports that do not merge into one run: {error}") from None
+        source = f"{path} ({len(reports)} shard reports merged)"
     tests = tuple(dict.fromkeys(test.nodeid for test in earlier.tests if test.outcome in RERUN_OUTCOMES))
     chosen = set(tests)
     return Selection(
@@ -74,7 +82,7 @@ def failed_in(path: str) -> Selection:
         judged_whole=frozenset(
             result.id for result in earlier.requirements if result.tests and set(result.tests) <= chosen
         ),
-        source=str(report),
+        source=source,
         source_verdict=earlier.verdict.value,
         source_exit_code=int(earlier.exit_code),
     )

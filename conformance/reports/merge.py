@@ -206,11 +206,15 @@ def _junit(parts: list[ShardReport], collection: list[str]) -> ElementTree.Eleme
     return ElementTree.ElementTree(root)
 
 
-def merge(shards: list[ShardReport], expectations: Expectations | None = None, strict: bool = False) -> MergedRun:
-    """The whole run from its parts; with `expectations`, its gate decided as `conformance run --expect` would."""
+def merge(
+    shards: list[ShardReport], expectations: Expectations | None = None, strict: bool = False, gated: bool = True
+) -> MergedRun:
+    """The whole run from its parts; with `expectations`, its gate decided as `conformance run --expect` would.
+    `gated=False`: parts gated by an expectations file merge without it (a re-run of the failures needs only
+    which tests failed, never the gate's exit code)."""
     parts = check_parts(shards)
     gated_by = SHARED["expectations (--expect)"](parts[0].report)
-    if gated_by and expectations is None:
+    if gated and gated_by and expectations is None:
         raise MergeError(f"the shards were gated by {gated_by}: give `conformance merge --expect {gated_by}` too")
     collection = parts[0].shard["collection"]
     position = {test: index for index, test in enumerate(collection)}

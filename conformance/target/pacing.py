@@ -21,8 +21,6 @@ from pathlib import Path
 import httpx
 from filelock import FileLock
 from pyrate_limiter import Limiter, Rate, SQLiteBucket
-from schemathesis.core.errors import InvalidRateLimit
-from schemathesis.core.rate_limit import parse_units
 
 THROTTLED = frozenset({429, 503})
 """Statuses that mean "later" when they carry Retry-After. A 429 without it is still a rate limit;
@@ -38,6 +36,10 @@ class RateLimit:
     @classmethod
     def parse(cls, text: str) -> RateLimit:
         """`40/s`, `1000/m`, `5000/h` or `100000/d`, as Schemathesis spells it; ValueError otherwise."""
+        # Imported here: importing Schemathesis costs a fix-loop run of hand-written tests a few tenths of a second.
+        from schemathesis.core.errors import InvalidRateLimit
+        from schemathesis.core.rate_limit import parse_units
+
         try:
             limit, interval = parse_units(text.strip())
         except InvalidRateLimit:
