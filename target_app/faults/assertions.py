@@ -104,6 +104,7 @@ BREAKS: dict[str, tuple[str, ...]] = {
     ),
     "list-default-limit-20": ("LIST-DEFAULTS.limit-10", "LIST-DEFAULTS.offset-0"),
     "list-items-renamed": ("LIST-200.status-200", "LIST-200.items-array", "LIST-200.total-integer"),
+    "list-keeps-deleted-middle": ("DELETE-GONE.left-the-list",),
     "list-newest-first": ("LIST-ORDER.ascending-id",),
     "list-offset-needs-limit": (
         "LIST-WINDOW.offset-alone",
@@ -174,6 +175,7 @@ BREAKS: dict[str, tuple[str, ...]] = {
         "VALID-422.price-zero",
         "VALID-422.nothing-stored-or-changed",
     ),
+    "patch-answers-stale": ("CONC-UPDATE.responses-serial",),
     "patch-empty-refused": ("UPDATE-EMPTY.status-200", "UPDATE-EMPTY.unchanged"),
     "patch-interleaves": ("CONC-UPDATE.stored-state-serial", "CONC-UPDATE.responses-serial"),
     "patch-lost-update": ("CONC-UPDATE.stored-state-serial", "CONC-UPDATE.responses-serial"),
