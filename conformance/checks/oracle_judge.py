@@ -210,6 +210,11 @@ def judge_list(
         # Nobody else writes: the whole collection is known, and so is every window of it.
         collection = sorted(set(model.others) | set(mine))
         expected = collection[offset : offset + limit]
+        if 0 < total - len(collection) <= len(deleted):
+            # As many more as the run deleted, at most: deleted items still counted, and the window shifted by
+            # those still listed before it; DELETE-GONE says it all.
+            counted = f"total {total} of {len(collection)} live items: deleted items still counted"
+            return [Divergence(NAMED["after_delete"], counted, str(len(collection)), str(total), target)]
         if "limit" not in dict(step.params) and len(entries) != len(expected):
             window = NAMED["list_defaults"]  # a page of another length than the default limit gives
         if numbers != expected or len(numbers) != len(entries):

@@ -175,7 +175,6 @@ BREAKS: dict[str, tuple[str, ...]] = {
         "VALID-422.price-zero",
         "VALID-422.nothing-stored-or-changed",
     ),
-    "patch-answers-stale": ("CONC-UPDATE.responses-serial",),
     "patch-empty-refused": ("UPDATE-EMPTY.status-200", "UPDATE-EMPTY.unchanged"),
     "patch-interleaves": ("CONC-UPDATE.stored-state-serial", "CONC-UPDATE.responses-serial"),
     "patch-lost-update": ("CONC-UPDATE.stored-state-serial", "CONC-UPDATE.responses-serial"),

@@ -47,19 +47,3 @@ class _PatchLostUpdate(FaultyStore):
         item = current.model_copy(update=patch.model_dump(exclude_unset=True))
         self._items[item_id] = item
         return item
-
-
-@store_fault(
-    "patch-answers-stale",
-    ("CONC-UPDATE",),
-    "PATCH stores atomically but answers with the item as it read it before awaiting, plus its own members: "
-    "a patch that overlaps another answers without the other's members",
-)
-class _PatchAnswersStale(FaultyStore):
-    async def update(self, item_id: int, patch: ItemPatch) -> Item | None:
-        before = await self.clean.get(self, item_id)
-        await asyncio.sleep(0.001)  # e.g. the answer rendered from a read made before the (atomic) write
-        stored = await super().update(item_id, patch)
-        if before is None or stored is None:
-            return stored
-        return before.model_copy(update=patch.model_dump(exclude_unset=True))
