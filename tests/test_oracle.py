@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conformance.contract.freedoms import load_freedoms
 from tests.conftest import run_conformance
 from tests.servers import gateway
@@ -40,3 +42,20 @@ def test_a_served_reference_with_other_ids_and_other_data_diverges_nowhere(tmp_p
     assert [test["outcome"] for test in result.summary["tests"]] == ["passed"]
     assert result.summary["contract_gaps"] == []
     assert result.summary["leftovers"] == []
+
+
+@pytest.mark.parametrize(("fault", "requirement"), [("list-keeps-deleted-middle", "DELETE-GONE")])
+def test_a_fault_only_a_history_or_a_burst_shows_fails_its_requirement_with_history_and_replay(
+    tmp_path: Path, fault: str, requirement: str
+) -> None:
+    """Part 6 of issue 20: a fault no hand-written suite catches; the oracle at the default budget does."""
+    result = run_conformance("--level", "should", "--fault", fault, *ORACLE, workdir=tmp_path)
+    assert result.exit_code == 1, result.output[-3000:]
+    [test] = result.summary["tests"]
+    assert test["failed_requirements"] == [requirement], f"expected [{requirement}], got {test['failed_requirements']}"
+    [failed] = [entry for entry in result.summary["requirements"] if entry["id"] == requirement]
+    notes = failed["failures"][0]["violations"][0]["notes"]
+    assert "replay:" in notes, f"expected a history and a replay in the notes, got {notes[:5]}"
+    replay = notes[notes.index("replay:") + 1 :]
+    assert replay, "expected curl lines after 'replay:', got none"
+    assert all(line.startswith("curl ") for line in replay), f"expected curl lines, got {replay[:3]}"

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import time
 import xml.etree.ElementTree as ElementTree
+from dataclasses import replace
 from html import unescape
 from pathlib import Path
 
@@ -313,6 +314,22 @@ def test_tests_not_run_are_grouped_by_cause_each_group_collapsible(first_run: Ru
     assert "suites/test_concurrency.py::test_patches[3]" in groups[groups.index('<details id="cause-2">') :]
     row = html[html.index('<tr id="req-UPDATE-200">') :]
     assert "none of its 8 tests ran" in row[: row.index("</tr>")]
+
+
+def test_the_markdown_lists_the_contract_gaps_as_the_html_does(first_run: RunReport) -> None:
+    gap = {
+        "summary": "PUT item 0 {'name': 'x'}: a silence",
+        "expected": "200",
+        "received": "409",
+        "history": ["1. POST /items {'name': 'x', 'price': 1}", "2. PUT item 0 {'name': 'x'}"],
+        "replay": ["curl -i -X POST http://testserver.local/items", "curl -i -X PUT http://testserver.local/items/1"],
+    }
+    report = replace(first_run, contract_gaps=[gap])
+    markdown = run_markdown(report)
+    assert "**Contract gaps**" in markdown, markdown[-2000:]
+    for fact in (gap["expected"], gap["received"], *gap["history"], *gap["replay"]):
+        assert fact in markdown, f"expected {fact!r} in the Markdown gaps section, got {markdown[-2000:]}"
+    assert "**Contract gaps**" not in run_markdown(first_run), "a run without gaps has no gaps section"
 
 
 def test_the_markdown_and_the_console_lead_with_what_blocks_the_most(first_run: RunReport) -> None:

@@ -344,6 +344,17 @@ def test_the_merge_never_writes_over_a_part(runs: dict[str, Sharded], tmp_path: 
     assert (parts[0] / "conformance.json").read_bytes() == before
 
 
+def test_the_merge_carries_each_parts_contract_gaps_once(runs: dict[str, Sharded], tmp_path: Path) -> None:
+    parts = _copy_shards(runs["reference"], tmp_path)
+    gap = {"summary": "a silence", "expected": "-", "received": "-", "history": [], "replay": []}
+    other = {**gap, "summary": "another silence"}
+    _edit(parts[0], lambda data: data.update(contract_gaps=[gap]))
+    _edit(parts[2], lambda data: data.update(contract_gaps=[gap, other]))
+    result = merge(*parts, workdir=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.summary["contract_gaps"] == [gap, other], f"expected both gaps once, got {result.summary}"
+
+
 def assert_refused(result: RunResult, message: str) -> None:
     assert result.exit_code == 2, result.output
     lines = result.output.strip().splitlines()

@@ -83,7 +83,7 @@ def _json_body(response: httpx.Response, expected: int, needs: str) -> Any:
         raise not_run(f"{_brief(response)} with a body that is not JSON", needs=needs) from None
 
 
-def _loose_json(response: httpx.Response) -> Any:
+def loose_json(response: httpx.Response) -> Any:
     """The body of a 2xx as JSON, or None: a set-up step takes what it can use, and GEN-JSON judges the rest."""
     try:
         return strict_json.loads(response.content)
@@ -91,7 +91,7 @@ def _loose_json(response: httpx.Response) -> Any:
         return None
 
 
-def _usable_id(value: object) -> int | str | None:
+def usable_id(value: object) -> int | str | None:
     """An id a set-up step can address the item by: an integer, or a string (ITEM-SHAPE judges which it is)."""
     if isinstance(value, bool):
         return None
@@ -159,10 +159,10 @@ class Items:
         response = self.api.post(ITEMS, body=sent)
         if not response.is_success:
             raise not_run(f"{_brief(response)}, not 201", needs="CREATE-201")
-        echo = _loose_json(response)
+        echo = loose_json(response)
         if isinstance(echo, dict) and not item_shape_problems(echo):
             return echo
-        item_id = _usable_id(echo.get("id")) if isinstance(echo, dict) else None
+        item_id = usable_id(echo.get("id")) if isinstance(echo, dict) else None
         if item_id is None and (item_id := _located_id(self.api, response)) is None:
             raise not_run(f"{_brief(response)} without an item id in its body or Location", needs="CREATE-201")
         return {"description": None, **sent, "id": item_id}

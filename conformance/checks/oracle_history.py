@@ -18,7 +18,7 @@ from conformance.checks.oracle_judge import (
     NAMED,
     Divergence,
     Model,
-    _json,
+    answer_json,
     item_divergences,
     judge_answer,
     judge_list,
@@ -149,7 +149,7 @@ class History:
         if target.status_code != 200:
             return []
         expected_id = model.target_ids[index] if index >= 0 else None
-        found = item_divergences(requirement, what, _json(target), _json(reference), expected_id)
+        found = item_divergences(requirement, what, answer_json(target), answer_json(reference), expected_id)
         return [Divergence(*entry, response=target) for entry in found]
 
     # Bursts: requests sent at once, judged by some serial order of them.

@@ -49,7 +49,8 @@ class Model:
         return step.item == ABSENT or (step.item is not None and step.item in self.gone)
 
 
-def _json(response: httpx.Response) -> Any:
+def answer_json(response: httpx.Response) -> Any:
+    """An answer's body as JSON, or ValueError when it is none: told apart from a body that is JSON null."""
     try:
         return strict_json.loads(response.content)
     except ValueError:
@@ -118,7 +119,7 @@ def item_divergences(
 
 def _error_divergences(response: httpx.Response) -> list[tuple[str | None, str, str, str]]:
     """Only what ERR-BODY and ERR-PROBLEM require of an error's body (freedoms.toml: error_body)."""
-    body, status = _json(response), response.status_code
+    body, status = answer_json(response), response.status_code
     detail = FREEDOMS.detail_member
     if not (isinstance(body, dict) and isinstance(body.get(detail), str)):
         return [
@@ -162,7 +163,7 @@ def judge_answer(
             found = [(answer_requirement(step, 204), "a 204 with a body", "an empty body", short_repr(target.text))]
     elif step.operation != "listItems":
         found = item_divergences(
-            answer_requirement(step, status), step.describe(), _json(target), _json(reference), expected_id
+            answer_requirement(step, status), step.describe(), answer_json(target), answer_json(reference), expected_id
         )
     return [Divergence(*entry, response=target) for entry in found]
 
@@ -183,7 +184,7 @@ def judge_list(
 ) -> list[Divergence]:
     """A page of the target against the reference's items: `live` maps each live item's target id to the
     reference's item (freedoms.toml: lists, totals). Only when both answered 200."""
-    page = _json(target)
+    page = answer_json(target)
     if not (isinstance(page, dict) and isinstance(page.get("items"), list) and isinstance(page.get("total"), int)):
         return [Divergence(NAMED["list_shape"], "not a page", "{items, total}", short_repr(page), target)]
     entries: Sequence[Any] = page["items"]
@@ -210,6 +211,11 @@ def judge_list(
         # Nobody else writes: the whole collection is known, and so is every window of it.
         collection = sorted(set(model.others) | set(mine))
         expected = collection[offset : offset + limit]
+        if 0 < total - len(collection) <= len(deleted):
+            # As many more as the run deleted, at most: deleted items still counted, and the window shifted by
+            # those still listed before it; DELETE-GONE says it all.
+            counted = f"total {total} of {len(collection)} live items: deleted items still counted"
+            return [Divergence(NAMED["after_delete"], counted, str(len(collection)), str(total), target)]
         if "limit" not in dict(step.params) and len(entries) != len(expected):
             window = NAMED["list_defaults"]  # a page of another length than the default limit gives
         if numbers != expected or len(numbers) != len(entries):

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from conformance.checks.items import _loose_json, _usable_id
+from conformance.checks.items import loose_json, usable_id
 from conformance.contract.openapi import load_contract
 from conformance.target.client import NO_BODY, ApiClient, Auth
 from conformance.target.paths import ITEMS, IdValue, item_path
@@ -91,8 +91,8 @@ class Side:
 
     def adopt(self, response: httpx.Response) -> IdValue | None:
         """Records the id a successful create answered with (the n-th item of the history); None if it named none."""
-        body = _loose_json(response)
-        made = _usable_id(body.get("id")) if isinstance(body, dict) else None
+        body = loose_json(response)
+        made = usable_id(body.get("id")) if isinstance(body, dict) else None
         if made is not None:
             self.ids.append(made)
         return made

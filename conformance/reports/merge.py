@@ -19,6 +19,7 @@ from typing import Any
 from _pytest.junitxml import mangle_test_address
 
 from conformance.contract.catalog import Level
+from conformance.reports.contract_gaps import unique_gaps
 from conformance.reports.files import ReportError, find_reports, load_report
 from conformance.reports.json_report import facts_from_report, run_report
 from conformance.reports.model import RunReport
@@ -234,6 +235,7 @@ def merge(
     judgement = judge_excusing(frozenset())
     gate = decide_gate(judgement, expectations, level, strict, judge_excusing, datetime.date.today())
     report = run_report(judgement, gate, outcomes, facts, parts[0].report.target, _manifest(parts, facts))
+    report.contract_gaps = unique_gaps([gap for part in parts for gap in part.report.contract_gaps])
     return MergedRun(judgement, gate, report, _junit(parts, collection))
 
 

@@ -104,6 +104,7 @@ BREAKS: dict[str, tuple[str, ...]] = {
     ),
     "list-default-limit-20": ("LIST-DEFAULTS.limit-10", "LIST-DEFAULTS.offset-0"),
     "list-items-renamed": ("LIST-200.status-200", "LIST-200.items-array", "LIST-200.total-integer"),
+    "list-keeps-deleted-middle": ("DELETE-GONE.left-the-list",),
     "list-newest-first": ("LIST-ORDER.ascending-id",),
     "list-offset-needs-limit": (
         "LIST-WINDOW.offset-alone",

@@ -13,7 +13,7 @@ from target_app.errors import problem_response
 from target_app.faults.registry import fault
 from target_app.faults.seams import Headers, edit_list_queries, edit_requests, is_request, json_response, response_fault
 from target_app.faults.store_and_auth import FaultyStore, store_fault
-from target_app.models import Item
+from target_app.models import Item, ItemCreate, ItemPatch
 from target_app.parts import AppParts
 
 
@@ -59,6 +59,47 @@ class _NewestFirst(FaultyStore):
     async def page(self, offset: int, limit: int) -> tuple[list[Item], int]:
         items, total = await super().page(0, len(self._items))
         return items[::-1][offset : offset + limit], total
+
+
+@store_fault(
+    "list-keeps-deleted-middle",
+    ("DELETE-GONE",),
+    "the list is served from an index kept beside the items, which a delete trims only at its end: an item "
+    "deleted from the middle of the list stays listed and counted",
+)
+class _KeepsDeletedMiddle(FaultyStore):
+    _index: dict[int, Item] | None = None
+
+    def _listed(self) -> dict[int, Item]:
+        if self._index is None:
+            self._index = dict(self._items)
+        return self._index
+
+    async def page(self, offset: int, limit: int) -> tuple[list[Item], int]:
+        listed = list(self._listed().values())
+        return listed[offset : offset + limit], len(listed)
+
+    async def create(self, data: ItemCreate) -> Item:
+        item = await super().create(data)
+        self._listed()[item.id] = item
+        return item
+
+    async def replace(self, item_id: int, data: ItemCreate) -> Item | None:
+        return self._relist(await super().replace(item_id, data))
+
+    async def update(self, item_id: int, patch: ItemPatch) -> Item | None:
+        return self._relist(await super().update(item_id, patch))
+
+    def _relist(self, item: Item | None) -> Item | None:
+        if item is not None:
+            self._listed()[item.id] = item
+        return item
+
+    async def delete(self, item_id: int) -> bool:
+        listed = self._listed()
+        if item_id == max(listed, default=None):  # trimmed like a stack: only the newest entry comes off
+            listed.pop(item_id)
+        return await super().delete(item_id)
 
 
 @fault("list-default-limit-20", ("LIST-DEFAULTS",), "without `limit`, pages hold 20 items instead of 10")
