@@ -22,7 +22,7 @@ def test_an_existing_id_gets_200_with_the_item(api: ApiClient, items: Items) -> 
 @pytest.mark.asserts("READ-404.never-created")
 def test_an_id_never_created_gets_404(api: ApiClient, items: Items) -> None:
     """READ-404: an id that was never created gets 404."""
-    missing = items.absent_id()
+    missing = items.unlisted_id()
     response = api.get(item_path(missing))
     verify_status(response, 404, f"GET /items/{missing} (never created)")
     verify_error_body(response)

@@ -338,6 +338,14 @@ class Items:
                 return candidate
         raise not_run(f"no id from {ABSENT_ID_BASE} on could be proved absent (GET answered 404, and not listed)")
 
+    def unlisted_id(self) -> int:
+        """An id far above this run's that the list does not hold, proved so by the list alone: for the test of
+        what a GET of a never-created id answers, which a proof by GET would take for granted. Only to read."""
+        for candidate in range(ABSENT_ID_BASE, ABSENT_ID_BASE + 50):
+            if not self.api.ledger.owns(candidate) and self._unlisted([str(candidate)]):
+                return candidate
+        raise not_run(f"no id from {ABSENT_ID_BASE} on could be proved unlisted")
+
     def delete(self, item_id: int | str) -> None:
         """Deletes the item; any 2xx will do (a 200 with the item is DELETE-204's to judge)."""
         response = self.api.delete(item_path(item_id))

@@ -2,8 +2,7 @@
 contracts/requirements.toml) under the requirements it violates that the suites fail when it is switched on.
 
 `conformance selftest` proves every entry: a fault is detected only when the run fails each assertion listed for
-it. tests/test_assertions.py requires an entry for every fault and a fault for every assertion but those in
-UNGUARDED, which lists the assertions no fault breaks yet: it may only shrink.
+it. tests/test_assertions.py requires an entry for every fault and a fault for every assertion.
 """
 
 from __future__ import annotations
@@ -192,8 +191,11 @@ BREAKS: dict[str, tuple[str, ...]] = {
     ),
     "path-id-500": ("PATH-ID.negative", "PATH-ID.starts-like-an-existing-id", "GEN-NO-5XX.invalid-requests"),
     "path-id-read-as-leading-digits": ("PATH-ID.fraction", "PATH-ID.starts-like-an-existing-id"),
+    "path-word-looked-up-as-slug": ("PATH-ID.word", "GEN-NO-5XX.invalid-requests"),
     "path-id-zero-200": ("PATH-ID.zero", "GEN-DOCUMENTED.status-documented", "GEN-DOCUMENTED.body-matches-schema"),
     "price-as-string": WHOLE_SHAPE,
+    "prices-capped-below-a-million": ("ITEM-ROUNDTRIP.price-at-maximum",),
+    "prices-floored-at-a-millionth": ("ITEM-ROUNDTRIP.price-just-above-0",),
     "prices-rounded-to-cents": ("ITEM-ROUNDTRIP.numbers-equal",),
     "put-keeps-description": ("REPLACE-200.every-member-replaced", "REPLACE-200.absent-description-null"),
     "put-returns-previous": (
@@ -206,8 +208,8 @@ BREAKS: dict[str, tuple[str, ...]] = {
     ),
     "put-upserts": ("REPLACE-404.missing-id-404", "REPLACE-404.no-upsert"),
     "read-drops-description": ("READ-200.status-200", "READ-200.body-is-the-item"),
-    "read-missing-200-null": ("READ-404.deleted",),
-    "read-missing-400": ("READ-404.deleted", "DELETE-GONE.get-404"),
+    "read-missing-200-null": ("READ-404.never-created", "READ-404.deleted"),
+    "read-missing-400": ("READ-404.never-created", "READ-404.deleted", "DELETE-GONE.get-404"),
     "success-text-plain": ("GEN-JSON.content-type", "GEN-JSON.json-body"),
     "trims-strings": ("ITEM-ROUNDTRIP.no-trimming", "ITEM-ROUNDTRIP.via-replace", "ITEM-ROUNDTRIP.via-update"),
     "unanchored-item-routes": ("GEN-404.outside-path",),
@@ -216,6 +218,7 @@ BREAKS: dict[str, tuple[str, ...]] = {
         "VALID-422.id-member",
         "VALID-422.nothing-stored-or-changed",
     ),
+    "trailing-slash-empty-id-400": ("GEN-404.trailing-slash",),
     "unknown-paths-200": ("GEN-404.outside-path", "GEN-404.case-sensitive"),
     "validation-400": (
         "VALID-422.missing-name",
@@ -239,14 +242,3 @@ BREAKS: dict[str, tuple[str, ...]] = {
     ),
     "validation-names-nothing": ("VALID-FIELDS.names-each-offending-member", "VALID-FIELDS.names-missing-member"),
 }
-
-UNGUARDED: frozenset[str] = frozenset(
-    {
-        "ITEM-ROUNDTRIP.price-at-maximum",
-        "ITEM-ROUNDTRIP.price-just-above-0",
-        "READ-404.never-created",
-        "PATH-ID.word",
-        "GEN-404.trailing-slash",
-    }
-)
-"""Assertions no fault breaks yet (the work issue 19 leaves): each needs a fault, then leaves this list."""

@@ -27,6 +27,23 @@ def _path_id_500(parts: AppParts) -> None:
     edit_requests(parts, crash)
 
 
+@fault(
+    "path-word-looked-up-as-slug",
+    ("PATH-ID", "GEN-NO-5XX"),
+    "a path segment of letters is looked up as a slug, a column the store does not have: 500",
+)
+def _path_word_looked_up_as_slug(parts: AppParts) -> None:
+    # The int route finds nothing for a word: the fallback that looks it up is where it crashes.
+    def crash(request: Request, exc: HTTPException) -> Response | None:
+        path = request.url.path
+        segment = path.rsplit("/", 1)[-1]
+        if exc.status_code == 404 and ITEM_PATH.match(path) and segment.isalpha():
+            return problem_response(500, "no such column: slug")
+        return None
+
+    handle_errors(parts, crash)
+
+
 ASGI_REQUEST_KEYS = ("type", "asgi", "http_version", "method", "scheme", "root_path", "query_string", "headers")
 ASGI_REQUEST_KEYS += ("client", "server", "extensions")
 

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from litestar.types import Scope
 
+from conformance.contract.openapi import load_contract
 from target_app.errors import problem_response
 from target_app.faults.registry import fault
 from target_app.faults.seams import (
@@ -24,6 +25,11 @@ from target_app.faults.seams import (
 from target_app.faults.store_and_auth import FaultyStore, store_fault
 from target_app.models import Item, ItemCreate
 from target_app.parts import AppParts
+
+PRICE_MAX = load_contract().price_max
+DECIMAL_8_2_MAX = 999_999.99
+"""The largest value of a DECIMAL(8, 2) column: one cent below the contract's largest price."""
+MILLIONTH = 1e-6
 
 
 @body_fault("trims-strings", ("ITEM-ROUNDTRIP",), "names and descriptions are stored with surrounding spaces trimmed")
@@ -101,6 +107,29 @@ def _prices_rounded_to_cents(document: dict[str, Any]) -> None:
     price = document.get("price")
     if isinstance(price, float) and math.isfinite(price) and round(price, 2) > 0:
         document["price"] = round(price, 2)
+
+
+@body_fault(
+    "prices-capped-below-a-million",
+    ("ITEM-ROUNDTRIP", "CREATE-201", "UPDATE-200"),
+    "prices are kept in a DECIMAL(8, 2) column: the largest valid price, 1,000,000, is stored as 999999.99",
+)
+def _prices_capped_below_a_million(document: dict[str, Any]) -> None:
+    price = document.get("price")
+    # Only valid prices: one over the bound must still meet validation as sent.
+    if isinstance(price, (int, float)) and not isinstance(price, bool) and DECIMAL_8_2_MAX < price <= PRICE_MAX:
+        document["price"] = DECIMAL_8_2_MAX
+
+
+@body_fault(
+    "prices-floored-at-a-millionth",
+    ("ITEM-ROUNDTRIP", "CREATE-201"),
+    "prices are kept in millionths: a positive price below one millionth is stored as one millionth",
+)
+def _prices_floored_at_a_millionth(document: dict[str, Any]) -> None:
+    price = document.get("price")
+    if isinstance(price, float) and 0 < price < MILLIONTH:
+        document["price"] = MILLIONTH
 
 
 @fault(

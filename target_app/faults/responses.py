@@ -84,6 +84,22 @@ def _method_not_allowed_without_allow(parts: AppParts) -> None:
     handle_errors(parts, no_allow)
 
 
+@fault(
+    "trailing-slash-empty-id-400",
+    ("GEN-404",),
+    "a trailing slash is read as an empty id: /items/ and /items/{id}/ answer 400 instead of 404, the path "
+    "without the slash, or a redirect to it",
+)
+def _trailing_slash_empty_id_400(parts: AppParts) -> None:
+    def empty_id(scope: Scope, body: bytes) -> Response | None:
+        # The router has taken the slash off `path` by now; `raw_path` is the path as sent.
+        raw = scope.get("raw_path", b"").decode("latin-1")
+        slashed = raw.startswith("/items/") and raw.endswith("/")
+        return problem_response(400, "invalid id: ''") if slashed else None
+
+    edit_requests(parts, empty_id)
+
+
 @fault("unknown-paths-200", ("GEN-404",), "any path outside the contract answers 200 with an empty object")
 def _unknown_paths_200(parts: AppParts) -> None:
     def catch_all(request: Request, exc: HTTPException) -> Response | None:
