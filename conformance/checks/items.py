@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
@@ -331,20 +331,19 @@ class Items:
 
     def absent_id(self) -> int:
         """An id this run proved absent: the only kind of id besides its own that it may write to."""
-        for candidate in range(ABSENT_ID_BASE, ABSENT_ID_BASE + 50):
-            if self.api.ledger.owns(candidate):
-                continue
-            if self.prove_absent(str(candidate)):
-                return candidate
-        raise not_run(f"no id from {ABSENT_ID_BASE} on could be proved absent (GET answered 404, and not listed)")
+        return self._spare_id(self.prove_absent, "proved absent (GET answered 404, and not listed)")
 
     def unlisted_id(self) -> int:
         """An id far above this run's that the list does not hold, proved so by the list alone: for the test of
         what a GET of a never-created id answers, which a proof by GET would take for granted. Only to read."""
+        return self._spare_id(lambda segment: self._unlisted([segment]), "proved unlisted")
+
+    def _spare_id(self, proved: Callable[[str], bool], how: str) -> int:
+        """The first id from ABSENT_ID_BASE on that is not the run's and that `proved` holds for."""
         for candidate in range(ABSENT_ID_BASE, ABSENT_ID_BASE + 50):
-            if not self.api.ledger.owns(candidate) and self._unlisted([str(candidate)]):
+            if not self.api.ledger.owns(candidate) and proved(str(candidate)):
                 return candidate
-        raise not_run(f"no id from {ABSENT_ID_BASE} on could be proved unlisted")
+        raise not_run(f"no id from {ABSENT_ID_BASE} on could be {how}")
 
     def delete(self, item_id: int | str) -> None:
         """Deletes the item; any 2xx will do (a 200 with the item is DELETE-204's to judge)."""
