@@ -11,6 +11,7 @@ one no requirement covers is a contract gap (conformance.json `contract_gaps`), 
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import hypothesis
@@ -28,7 +29,7 @@ from conformance.checks.oracle_bodies import (
     valid_create,
     valid_patch,
 )
-from conformance.checks.oracle_history import Gap, History
+from conformance.checks.oracle_history import Gap, History, unshrunk
 from conformance.checks.oracle_steps import ABSENT, Step
 from conformance.checks.violations import ContractViolation, not_run
 from conformance.contract.openapi import load_contract
@@ -41,6 +42,12 @@ IMPOSSIBLE_IDS = ("abc", "1.5", "0", "-1")
 """Segments PATH-ID allows 400 or 404 for; only read, since a write there needs a proof of absence first."""
 WRONG_AUTH = (False, "Bearer not-the-token", "Basic dXNlcjpwYXNz")
 BURST_KINDS = ("POST", "PUT", "PATCH", "DELETE", "GET", "LIST")
+
+
+def shrink_seconds(settings: RunSettings) -> float:
+    """How long Hypothesis may shrink a failing history: a race that rarely replays makes most of its attempts
+    pass, and shrinking would otherwise take minutes of the run."""
+    return 120.0 if settings.deep else 20.0
 
 
 def budget(settings: RunSettings) -> tuple[int, int]:
@@ -121,6 +128,7 @@ def test_random_histories_answer_as_the_reference_does(
     """Every violation a history raised, as first found: a target whose wrong state outlives the history that
     made it fails a replay earlier than the history did, and Hypothesis gives up shrinking with nothing."""
     in_process = run_settings.target.in_process
+    failing_since: list[float] = []
 
     # In the order Hypothesis shrinks towards: a create first.
     actions: dict[str, dict[str, st.SearchStrategy[Any]]] = {
@@ -160,6 +168,9 @@ def test_random_histories_answer_as_the_reference_does(
             whole = items.whole_list() if in_process else None
             others = [entry["id"] for entry in whole if isinstance(entry, dict)] if whole is not None else None
             self.history = History(items, others, gaps, in_parallel)
+            if failing_since and time.monotonic() - failing_since[0] > shrink_seconds(run_settings):
+                # Out of shrinking time: every further history passes at once, and the shortest failure seen stands.
+                self.history.broken = True
 
         @rule(data=st.data())
         def step(self, data: st.DataObject) -> None:
@@ -175,6 +186,7 @@ def test_random_histories_answer_as_the_reference_does(
                     getattr(self, action)(**arguments)
                 except ContractViolation as violation:
                     seen.append(violation)
+                    failing_since[:] = failing_since or [time.monotonic()]
                     raise
 
         def teardown(self) -> None:
@@ -276,10 +288,14 @@ def test_random_histories_answer_as_the_reference_does(
             ),
         )
     except hypothesis.errors.Flaky as flaky:
-        found = [leaf for leaf in getattr(flaky, "exceptions", ()) if isinstance(leaf, ContractViolation)] or seen[:1]
-        if found:
-            # A race that did not happen again when the history was replayed: what it broke is still broken.
-            raise ContractViolation([violation for leaf in found for violation in leaf.violations]) from flaky
+        leaves = [leaf for leaf in getattr(flaky, "exceptions", ()) if isinstance(leaf, ContractViolation)]
+        if found := [*leaves, *seen]:
+            # A race that did not happen again when the history was replayed, or shrinking out of time: what it
+            # broke is still broken, shown with the shortest history that broke it.
+            shortest = min(
+                found, key=lambda leaf: min((len(violation.notes) for violation in leaf.violations), default=0)
+            )
+            raise ContractViolation([unshrunk(violation) for violation in shortest.violations]) from flaky
         # A target that answers one history differently each time (random 5xx, resets) cannot be held to the
         # reference's answers; the other suites judge what it does.
         raise not_run(

@@ -96,6 +96,7 @@ def test_the_action_is_composite_and_uses_only_githubs_own_steps() -> None:
     }
 
 
+@pytest.mark.wholerun
 def test_against_the_reference_the_action_outputs_the_verdict_and_writes_the_summary(tmp_path: Path) -> None:
     codes, outputs, summary = run_action({"install": "false", "args": "--max-examples 5"}, tmp_path)
     assert codes == [0, 0], f"expected both run steps to succeed, got exit codes {codes}"
@@ -106,6 +107,7 @@ def test_against_the_reference_the_action_outputs_the_verdict_and_writes_the_sum
     assert outputs["report-dir"] == _action()["inputs"]["report-dir"]["default"]
 
 
+@pytest.mark.wholerun
 def test_against_a_fault_the_action_fails_with_the_verdict_and_exit_code(tmp_path: Path) -> None:
     given = {"install": "false", "args": "--max-examples 5 --fault validation-400", "level": "should"}
     codes, outputs, summary = run_action(given, tmp_path)

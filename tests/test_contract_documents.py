@@ -213,6 +213,7 @@ def test_the_document_lists_what_the_contract_leaves_out() -> None:
     assert all(f"<li>{escape(text)}</li>" in outside for text in load_catalog().outside)
 
 
+@pytest.mark.wholerun
 def test_the_contract_command_writes_and_checks_the_documents(tmp_path: Path) -> None:
     code, output = conformance("contract", "--output-dir", str(tmp_path), workdir=tmp_path)
     assert code == 0, output
@@ -231,6 +232,7 @@ def test_the_readme_links_the_contract_inside_the_repository() -> None:
     assert "shared/" not in readme, "a user's checkout has nothing outside the repository"
 
 
+@pytest.mark.wholerun
 def test_an_installed_package_carries_the_contract_documents(tmp_path: Path) -> None:
     """What `pip install` gets: the wheel built from the tracked files holds the documents as package data."""
     root = Path(__file__).resolve().parents[1]

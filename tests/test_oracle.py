@@ -44,7 +44,10 @@ def test_a_served_reference_with_other_ids_and_other_data_diverges_nowhere(tmp_p
     assert result.summary["leftovers"] == []
 
 
-@pytest.mark.parametrize(("fault", "requirement"), [("list-keeps-deleted-middle", "DELETE-GONE")])
+@pytest.mark.parametrize(
+    ("fault", "requirement"),
+    [("list-keeps-deleted-middle", "DELETE-GONE"), ("list-total-zero-during-writes", "LIST-TOTAL")],
+)
 def test_a_fault_only_a_history_or_a_burst_shows_fails_its_requirement_with_history_and_replay(
     tmp_path: Path, fault: str, requirement: str
 ) -> None:

@@ -51,6 +51,7 @@ def whole_run(fast_run: Callable[..., RunResult]) -> RunResult:
     return fast_run("--fault", FAULT)
 
 
+@pytest.mark.wholerun
 @pytest.mark.parametrize("run", ["gated_run", "shard_run", "whole_run"])
 def test_a_real_report_reads_and_writes_back_unchanged(run: str, request: pytest.FixtureRequest) -> None:
     result: RunResult = request.getfixturevalue(run)

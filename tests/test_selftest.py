@@ -80,6 +80,36 @@ def test_a_fault_is_detected_only_for_the_right_reason() -> None:
     assert [run.outcome for run in (right, wrong, missed, broken)] == ["detected", "wrong-reason", "missed", "error"]
 
 
+def test_the_oracle_alone_is_judged_by_requirement_and_its_clean_run_by_the_exit_code() -> None:
+    mapped = ["LIST-WINDOW.limit-and-offset"]
+    oracle_failed = summary_with(["LIST-WINDOW"], 1)  # the requirement, but none of the hand-written assertions
+    whole = judge_fault("f", "", ["LIST-WINDOW"], oracle_failed, 1.0, mapped)
+    alone = judge_fault("f", "", ["LIST-WINDOW"], oracle_failed, 1.0, mapped, oracle_alone=True)
+    assert (whole.outcome, alone.outcome) == ("wrong-assertion", "detected")
+    conformant = summary_with([], 0, "conformant")
+    assert judge_fault(CLEAN, "", [], conformant, 1.0).outcome == "false-alarm"
+    assert judge_fault(CLEAN, "", [], conformant, 1.0, oracle_alone=True).outcome == "clean"
+
+
+def test_oracle_alone_reports_what_the_oracle_finds_by_itself(tmp_path: Path) -> None:
+    faults = ["list-total-zero-during-writes", "create-200", "read-missing-400"]
+    command = [sys.executable, "-m", "conformance", "selftest", "--oracle-alone", "-j", "2", "--report-dir"]
+    arguments = [*command, str(tmp_path), *(argument for fault in faults for argument in ("--fault", fault))]
+    completed = subprocess.run(arguments, capture_output=True, text=True, timeout=900, check=False)
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-2000:]
+    data = json.loads((tmp_path / "selftest.json").read_text(encoding="utf-8"))
+    assert data["suites"] == "the oracle alone"
+    outcomes = {run["fault"]: run["outcome"] for run in data["runs"]}
+    # A burst-only fault only the oracle finds; a 200 for a create any history shows; an absent id that cannot be
+    # proved absent leaves the oracle unable to run, which is said, and does not fail the measurement.
+    assert outcomes == {
+        CLEAN: "clean",
+        "list-total-zero-during-writes": "detected",
+        "create-200": "detected",
+        "read-missing-400": "error",
+    }
+
+
 def test_scores_count_must_and_should_faults_apart() -> None:
     def run(name: str, level: Level | None, outcome: FaultOutcome) -> FaultRun:
         return FaultRun(name, "", ["X"], level, Verdict.ERROR, ExitCode.NON_CONFORMANT, [], 1.0, 1, outcome)

@@ -8,12 +8,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run_conformance
 from tests.servers.running import free_port, serve
 
 QUICK = ("--max-examples", "5")
 
 
+@pytest.mark.wholerun
 def test_litestar_defaults_fail_exactly_where_they_differ_from_the_contract(tmp_path: Path) -> None:
     """400 instead of 422, lax coercion, unknown members ignored, no problem details, and the framework's HTML
     404 for unknown pages below its docs (/schema/…): nothing else."""

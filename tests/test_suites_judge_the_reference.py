@@ -32,6 +32,7 @@ def test_the_console_ends_with_the_verdict_and_where_the_reports_are(reference_r
     assert f"reports: {reference_run.report_dir}" in reference_run.output
 
 
+@pytest.mark.wholerun
 def test_the_served_reference_is_fully_conformant_over_loopback(reference_server: Server, tmp_path: Path) -> None:
     result = run_conformance("--base-url", reference_server.url, "--token", REFERENCE_TOKEN, workdir=tmp_path)
     assert result.exit_code == 0, result.output[-3000:]
@@ -51,6 +52,7 @@ def test_parallel_workers_in_process_give_the_same_verdict(reference_run: RunRes
     assert parallel.summary["leftovers"] == []
 
 
+@pytest.mark.wholerun
 def test_read_only_sends_no_write_and_claims_only_what_reads_show(tmp_path: Path) -> None:
     record = tmp_path / "requests.log"
     with hostile.running("pass", "t", "--record", str(record)) as server:

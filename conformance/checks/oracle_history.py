@@ -215,11 +215,14 @@ class History:
             self.twin, self.target = saved_twin, saved_target
 
     def _burst_named(self, steps: Sequence[Step], found: list[Divergence]) -> list[Divergence]:
-        """A burst no serial order explains. Creates only: CONC-CREATE; patches of one item: CONC-UPDATE; requests
-        on different items: each divergence its own requirement; other overlapping writes: the contract's silence."""
+        """A burst no serial order explains. One write with reads, or requests on different items: each divergence
+        its own requirement; creates only: CONC-CREATE; patches of one item: CONC-UPDATE; other overlapping writes:
+        the contract's silence."""
         operations = {step.operation for step in steps if step.writes}
         items = [step.item for step in steps if step.item is not None]
         requirement: str | None
+        if sum(step.writes for step in steps) <= 1:
+            return found  # one write and reads: each read is judged by its own clause (freedoms.toml, bursts)
         if operations <= FREEDOMS.serial_only:
             requirement = NAMED["concurrent_creates"]
         elif operations <= FREEDOMS.patches_only and len(set(items)) == 1:
@@ -264,8 +267,17 @@ def _raised(requirement: str | None) -> type[ContractViolation]:
     return type(f"Violates_{requirement}".replace("-", "_"), (ContractViolation,), {})
 
 
+SHRUNK = "the history (shrunk by Hypothesis), as sent to the target:"
+UNSHRUNK = "the shortest history that failed, as sent to the target (a replay did not fail again, so no shorter one):"
+
+
+def unshrunk(violation: Violation) -> Violation:
+    """The violation of a history Hypothesis could not shrink to the end, saying so."""
+    return replace(violation, notes=[UNSHRUNK if note == SHRUNK else note for note in violation.notes])
+
+
 def _violation(divergence: Divergence, history: tuple[str, ...], replay: tuple[str, ...]) -> Violation:
-    notes = ["the history (shrunk by Hypothesis), as sent to the target:", *history, "replay:", *replay]
+    notes = [SHRUNK, *history, "replay:", *replay]
     exchange = exchange_of(divergence.response) if divergence.response is not None else None
     return Violation(
         (divergence.requirement or "",), divergence.summary, divergence.expected, divergence.received, exchange, notes

@@ -3,6 +3,11 @@
 A fault counts as detected only for the right reason: the run fails (at --level should, so SHOULD
 faults count too), at least one failed requirement is one that the fault violates, and every contract
 assertion the fault is mapped to (target_app/faults/assertions.py) failed: the map is proved, not claimed.
+
+With `--oracle-alone` each run holds only the oracle (suites/test_oracle.py): a fault counts as detected when it
+fails a requirement the fault violates (the assertion map names the hand-written tests' assertions, so it is not
+asked for), and the self-test passes when the clean reference shows no divergence: which faults the oracle alone
+finds is a measurement, not a gate.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from conformance.cli.runner import pytest_arguments, run_pytest
+from conformance.cli.runner import SUITES_DIR, pytest_arguments, run_pytest
 from conformance.contract.catalog import Level, load_catalog
 from conformance.reports.files import REPORT_NAME, ReportError, load_report
 from conformance.reports.model import RunReport
@@ -31,6 +36,7 @@ from conformance.verdict.judging import ExitCode, Verdict
 RUN_TIMEOUT = 600
 """Seconds one fault's run may take (the plugin's --run-timeout): a hung run is an error, not a hang."""
 CLEAN = "(clean)"
+ORACLE = SUITES_DIR / "test_oracle.py"
 
 
 class FaultOutcome(StrEnum):
@@ -85,7 +91,7 @@ def fault_level(violates: list[str]) -> Level:
     return Level.MUST if any(catalog[rid].level is Level.MUST for rid in violates) else Level.SHOULD
 
 
-def run_one(name: str, max_examples: int, root: Path) -> tuple[str, float]:
+def run_one(name: str, max_examples: int, root: Path, oracle_alone: bool = False) -> tuple[str, float]:
     """One self-test run in this (pool) process, its pytest output in ROOT/NAME/pytest.log. A pool process
     runs several faults one after another: imports and contract loading are paid once per process."""
     report_dir = root / name.strip("()")
@@ -100,7 +106,7 @@ def run_one(name: str, max_examples: int, root: Path) -> tuple[str, float]:
     }
     started = time.perf_counter()
     with (report_dir / "pytest.log").open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
-        run_pytest(pytest_arguments(options))
+        run_pytest(pytest_arguments(options, modules=[ORACLE] if oracle_alone else ()))
     return name, round(time.perf_counter() - started, 2)
 
 
@@ -119,6 +125,7 @@ def judge_fault(
     report: RunReport | None,
     seconds: float,
     breaks: list[str] | None = None,
+    oracle_alone: bool = False,
 ) -> FaultRun:
     level = fault_level(violates) if violates else None
     if report is None:
@@ -127,9 +134,11 @@ def judge_fault(
             fault, description, violates, level, Verdict.ERROR, ExitCode.COULD_NOT_JUDGE, [], seconds, 0, error
         )
     failed = [result.id for result in report.failed()]
-    missed_assertions = sorted(set(breaks or ()) - report.failed_assertions())
+    missed_assertions = [] if oracle_alone else sorted(set(breaks or ()) - report.failed_assertions())
     if fault == CLEAN:
-        outcome = FaultOutcome.CLEAN if report.verdict is Verdict.FULLY_CONFORMANT else FaultOutcome.FALSE_ALARM
+        # The oracle alone leaves most requirements unexercised: conformant is all a clean run of it can be.
+        clean = report.exit_code is ExitCode.CONFORMANT if oracle_alone else report.verdict is Verdict.FULLY_CONFORMANT
+        outcome = FaultOutcome.CLEAN if clean else FaultOutcome.FALSE_ALARM
     elif report.exit_code is ExitCode.COULD_NOT_JUDGE:
         outcome = FaultOutcome.ERROR
     elif report.exit_code is ExitCode.NON_CONFORMANT:
@@ -160,7 +169,7 @@ def judge_fault(
     )
 
 
-def run_selftest(faults: list[str], max_examples: int, jobs: int) -> list[FaultRun]:
+def run_selftest(faults: list[str], max_examples: int, jobs: int, oracle_alone: bool = False) -> list[FaultRun]:
     from target_app.faults import FAULTS
     from target_app.faults.assertions import BREAKS
 
@@ -170,7 +179,7 @@ def run_selftest(faults: list[str], max_examples: int, jobs: int) -> list[FaultR
         root = Path(folder)
         # Spawned, not forked: each run installs signal handlers and pytest state of its own.
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(run_one, name, max_examples, root) for name in names]
+            futures = [pool.submit(run_one, name, max_examples, root, oracle_alone) for name in names]
             for future in futures:
                 try:
                     name, seconds = future.result()
@@ -183,7 +192,8 @@ def run_selftest(faults: list[str], max_examples: int, jobs: int) -> list[FaultR
             description = known.description if known else "the reference app as published"
             violates = list(known.violates) if known else []
             report, seconds = _report_of(root, name), timings.get(name, 0.0)
-            results.append(judge_fault(name, description, violates, report, seconds, list(BREAKS.get(name, ()))))
+            breaks = list(BREAKS.get(name, ()))
+            results.append(judge_fault(name, description, violates, report, seconds, breaks, oracle_alone))
     return results
 
 
@@ -208,15 +218,18 @@ def scores(results: list[FaultRun]) -> dict[str, Any]:
     }
 
 
-def selftest_passed(summary: dict[str, Any]) -> bool:
-    return summary["clean_is_fully_conformant"] and summary["detected"] == summary["faults"]
+def selftest_passed(summary: dict[str, Any], oracle_alone: bool = False) -> bool:
+    return summary["clean_is_fully_conformant"] and (oracle_alone or summary["detected"] == summary["faults"])
 
 
-def to_dict(results: list[FaultRun], max_examples: int, jobs: int, seconds: float, started: float) -> dict[str, Any]:
+def to_dict(
+    results: list[FaultRun], max_examples: int, jobs: int, seconds: float, started: float, oracle_alone: bool = False
+) -> dict[str, Any]:
     summary = scores(results)
     return {
         "format": "items-conformance-selftest/1",
-        "passed": selftest_passed(summary),
+        "suites": "the oracle alone" if oracle_alone else "all",
+        "passed": selftest_passed(summary, oracle_alone),
         "summary": summary,
         "max_examples": max_examples,
         "jobs": jobs,
@@ -227,6 +240,7 @@ def to_dict(results: list[FaultRun], max_examples: int, jobs: int, seconds: floa
 
 
 def print_matrix(results: list[FaultRun], data: dict[str, Any]) -> None:
+    print(f"suites: {data['suites']}")
     width = max(len(run.fault) for run in results)
     print(f"{'fault':<{width}}  level   outcome       time  failed requirements (violated: *)")
     for run in results:
@@ -245,7 +259,9 @@ def print_matrix(results: list[FaultRun], data: dict[str, Any]) -> None:
     )
 
 
-def main(faults: list[str] | None, max_examples: int, jobs: int | None, report_dir: str) -> int:
+def main(
+    faults: list[str] | None, max_examples: int, jobs: int | None, report_dir: str, oracle_alone: bool = False
+) -> int:
     from conformance.reports.html import write_selftest_report
     from target_app.faults import FAULTS
 
@@ -255,14 +271,15 @@ def main(faults: list[str] | None, max_examples: int, jobs: int | None, report_d
         return int(ExitCode.COULD_NOT_JUDGE)
     jobs = jobs or os.cpu_count() or 1
     started = time.time()
-    results = run_selftest(faults or sorted(FAULTS), max_examples, jobs)
-    data = to_dict(results, max_examples, jobs, time.time() - started, started)
+    results = run_selftest(faults or sorted(FAULTS), max_examples, jobs, oracle_alone)
+    data = to_dict(results, max_examples, jobs, time.time() - started, started, oracle_alone)
     print_matrix(results, data)
     reports = Path(report_dir)
     reports.mkdir(parents=True, exist_ok=True)
     (reports / "selftest.json").write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     write_selftest_report(data, reports / "selftest.html")
     print(f"reports: {reports.resolve() / 'selftest.html'}")
-    if any(run.outcome is FaultOutcome.ERROR for run in results):
+    # The oracle alone cannot run on some faults (no id proved absent): a measurement, but its clean run must judge.
+    if any(run.outcome is FaultOutcome.ERROR and (run.fault == CLEAN or not oracle_alone) for run in results):
         return int(ExitCode.COULD_NOT_JUDGE)
-    return int(ExitCode.CONFORMANT if selftest_passed(scores(results)) else ExitCode.NON_CONFORMANT)
+    return int(ExitCode.CONFORMANT if data["passed"] else ExitCode.NON_CONFORMANT)

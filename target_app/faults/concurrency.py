@@ -47,3 +47,48 @@ class _PatchLostUpdate(FaultyStore):
         item = current.model_copy(update=patch.model_dump(exclude_unset=True))
         self._items[item_id] = item
         return item
+
+
+RECOUNT_SECONDS = 0.02
+"""How long a write's recount of the collection takes: the window in which a concurrent list counts nothing."""
+
+
+@store_fault(
+    "list-total-zero-during-writes",
+    ("LIST-TOTAL",),
+    "`total` comes from a cached count that each write drops and recounts after its commit: a list that overlaps "
+    "any write counts 0, while serial requests always see the count",
+)
+class _TotalZeroDuringWrites(FaultyStore):
+    _recounting = 0
+
+    async def page(self, offset: int, limit: int) -> tuple[list[Item], int]:
+        items, total = await super().page(offset, limit)
+        return items, 0 if self._recounting else total
+
+    async def _recount(self) -> None:
+        self._recounting += 1
+        try:
+            await asyncio.sleep(RECOUNT_SECONDS)  # e.g. SELECT count(*) after the write, behind a cache
+        finally:
+            self._recounting -= 1
+
+    async def create(self, data: ItemCreate) -> Item:
+        item = await super().create(data)
+        await self._recount()
+        return item
+
+    async def replace(self, item_id: int, data: ItemCreate) -> Item | None:
+        item = await super().replace(item_id, data)
+        await self._recount()
+        return item
+
+    async def update(self, item_id: int, patch: ItemPatch) -> Item | None:
+        item = await super().update(item_id, patch)
+        await self._recount()
+        return item
+
+    async def delete(self, item_id: int) -> bool:
+        deleted = await super().delete(item_id)
+        await self._recount()
+        return deleted

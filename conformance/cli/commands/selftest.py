@@ -22,6 +22,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="generated cases per operation in each run (default: %(default)s)",
     )
     parser.add_argument("-j", "--jobs", type=int, default=None, help="runs at once (default: the number of cores)")
+    parser.add_argument(
+        "--oracle-alone",
+        action="store_true",
+        help="run only the oracle (suites/test_oracle.py) and report which faults it finds by itself",
+    )
     parser.add_argument("--report-dir", default="reports", help="where selftest.html/.json go (default: %(default)s)")
 
 
@@ -29,4 +34,4 @@ def execute(args: argparse.Namespace) -> int:
     if args.max_examples < 1 or (args.jobs is not None and args.jobs < 1):
         print("conformance: --max-examples and --jobs must be at least 1", file=sys.stderr)
         return int(ExitCode.COULD_NOT_JUDGE)
-    return selftest.main(args.faults, args.max_examples, args.jobs, args.report_dir)
+    return selftest.main(args.faults, args.max_examples, args.jobs, args.report_dir, args.oracle_alone)
