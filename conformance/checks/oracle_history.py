@@ -268,7 +268,10 @@ def _raised(requirement: str | None) -> type[ContractViolation]:
 
 
 SHRUNK = "the history (shrunk by Hypothesis), as sent to the target:"
-UNSHRUNK = "the shortest history that failed, as sent to the target (a replay did not fail again, so no shorter one):"
+UNSHRUNK = (
+    "the shortest history that failed, as sent to the target (shrinking stopped early: a replay did not fail again, "
+    "or its time ran out):"
+)
 
 
 def unshrunk(violation: Violation) -> Violation:

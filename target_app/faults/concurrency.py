@@ -50,7 +50,7 @@ class _PatchLostUpdate(FaultyStore):
 
 
 RECOUNT_SECONDS = 0.02
-"""How long a write's recount of the collection takes: the window in which a concurrent list counts nothing."""
+"""How long a count takes, a write's recount as a list's: the window around a write in which a list counts 0."""
 
 
 @store_fault(
@@ -61,13 +61,18 @@ RECOUNT_SECONDS = 0.02
 )
 class _TotalZeroDuringWrites(FaultyStore):
     _recounting = 0
+    _writes = 0
 
     async def page(self, offset: int, limit: int) -> tuple[list[Item], int]:
         items, total = await super().page(offset, limit)
-        return items, 0 if self._recounting else total
+        writes = self._writes
+        await asyncio.sleep(RECOUNT_SECONDS)  # the count query, after the page's
+        # The cached count was dropped while the list waited, or is being recounted: none to give.
+        return items, 0 if self._recounting or self._writes != writes else total
 
     async def _recount(self) -> None:
         self._recounting += 1
+        self._writes += 1
         try:
             await asyncio.sleep(RECOUNT_SECONDS)  # e.g. SELECT count(*) after the write, behind a cache
         finally:
