@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from filelock import FileLock
 
 from conformance.pytest.collection import declare_markers
 from conformance.reports.markdown import STEP_SUMMARY_ENV
@@ -71,10 +73,30 @@ def run_conformance(
     return RunResult(code, output, reports)
 
 
+def shared_run(tmp_path_factory: pytest.TempPathFactory, *args: str) -> RunResult:
+    """`conformance run ARGS`, made once per test session however many xdist workers ask for it: the first one
+    runs it, under a lock, and leaves its exit code and output beside the reports for the others to read. The
+    tests that share a run only read its reports."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return run_conformance(*args, workdir=tmp_path_factory.mktemp("run"))
+    # The workers' temporary folders share this session's parent, and only this session's.
+    key = hashlib.sha256("\0".join(args).encode()).hexdigest()[:16]
+    workdir = tmp_path_factory.getbasetemp().parent / "shared-runs" / key
+    workdir.mkdir(parents=True, exist_ok=True)
+    record = workdir / "run.json"
+    with FileLock(workdir.with_suffix(".lock")):
+        if record.exists():
+            saved = json.loads(record.read_text(encoding="utf-8"))
+            return RunResult(saved["exit_code"], saved["output"], workdir / "reports")
+        result = run_conformance(*args, workdir=workdir)
+        record.write_text(json.dumps({"exit_code": result.exit_code, "output": result.output}), encoding="utf-8")
+        return result
+
+
 @pytest.fixture(scope="session")
 def reference_run(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
     """One default run against the in-process reference, shared by the tests that judge it."""
-    return run_conformance(workdir=tmp_path_factory.mktemp("reference-run"))
+    return shared_run(tmp_path_factory)
 
 
 FAST = ("--max-examples", "5")
@@ -89,7 +111,7 @@ def fast_run(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., RunResul
 
     def run(*args: str) -> RunResult:
         if args not in made:
-            made[args] = run_conformance(*args, *FAST, workdir=tmp_path_factory.mktemp("fast-run"))
+            made[args] = shared_run(tmp_path_factory, *args, *FAST)
         return made[args]
 
     return run

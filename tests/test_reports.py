@@ -32,7 +32,7 @@ from conformance.target.exchange import Exchange, Message
 from conformance.target.facts import RunFacts
 from conformance.verdict.outcomes import Outcome, TestOutcome
 from tests.browser import HEADLESS_CHROMIUM
-from tests.conftest import RunResult, run_conformance
+from tests.conftest import RunResult, shared_run
 
 TOKEN = "Recognisable-Token-4242-do-not-leak"
 REPO_REPORTS = Path(__file__).resolve().parents[1] / "reports"
@@ -41,15 +41,7 @@ REPO_REPORTS = Path(__file__).resolve().parents[1] / "reports"
 @pytest.fixture(scope="module")
 def faulty_run(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
     """A non-conformant run made with a recognisable token, so every output can be searched for it."""
-    return run_conformance(
-        "--fault",
-        "validation-400",
-        "--token",
-        TOKEN,
-        "--max-examples",
-        "5",
-        workdir=tmp_path_factory.mktemp("faulty-run"),
-    )
+    return shared_run(tmp_path_factory, "--fault", "validation-400", "--token", TOKEN, "--max-examples", "5")
 
 
 def html_of(run: RunResult) -> str:

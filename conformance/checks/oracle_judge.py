@@ -95,20 +95,29 @@ def _body_requirement(step: Step, reference: int) -> str | None:
 
 
 def item_divergences(
-    requirement: str | None, what: str, target: Any, reference: Any, expected_id: IdValue | None
+    requirement: str | None,
+    what: str,
+    target: Any,
+    reference: Any,
+    expected_id: IdValue | None,
+    sent: Mapping[str, Any] | None = None,
 ) -> list[tuple[str | None, str, str, str]]:
-    """(requirement, summary, expected, received) for an Item that differs: its shape, its id, its members."""
+    """(requirement, summary, expected, received) for an Item that differs: its shape, its id, its members.
+    `sent`: the body of the write this Item answers; a member it sent that the reference gives back as sent, and
+    the target otherwise, fails ITEM-ROUNDTRIP rather than the operation's requirement."""
     if problems := item_shape_problems(target):
         return [(NAMED["item_shape"], f"{what} is not an Item", "an Item of §1", "; ".join(problems))]
     found = []
     if expected_id is not None and target.get("id") != expected_id:
         found.append((requirement, f"{what} has another id", f"id {expected_id}", f"id {target.get('id')!r}"))
+    sent = sent or {}
     for member in sorted(set(reference) - {"id"}):
         # Numbers as doubles, strings exactly (freedoms.toml: numbers).
         if not same_value(reference[member], target.get(member)):
+            echoed = member in sent and same_value(sent[member], reference[member])
             found.append(
                 (
-                    requirement,
+                    NAMED["round_trip"] if echoed else requirement,
                     f"{what}: {member} differs from the reference's",
                     short_repr(reference[member]),
                     short_repr(target.get(member)),
@@ -162,8 +171,14 @@ def judge_answer(
         if target.content:
             found = [(answer_requirement(step, 204), "a 204 with a body", "an empty body", short_repr(target.text))]
     elif step.operation != "listItems":
+        sent = step.body if step.writes and isinstance(step.body, dict) else None
         found = item_divergences(
-            answer_requirement(step, status), step.describe(), answer_json(target), answer_json(reference), expected_id
+            answer_requirement(step, status),
+            step.describe(),
+            answer_json(target),
+            answer_json(reference),
+            expected_id,
+            sent,
         )
     return [Divergence(*entry, response=target) for entry in found]
 
@@ -215,10 +230,18 @@ def judge_list(
             # As many more as the run deleted, at most: deleted items still counted, and the window shifted by
             # those still listed before it; DELETE-GONE says it all.
             counted = f"total {total} of {len(collection)} live items: deleted items still counted"
-            return [Divergence(NAMED["after_delete"], counted, str(len(collection)), str(total), target)]
-        if "limit" not in dict(step.params) and len(entries) != len(expected):
-            window = NAMED["list_defaults"]  # a page of another length than the default limit gives
-        if numbers != expected or len(numbers) != len(entries):
+            order = [Divergence(*entry, response=target) for entry in found if entry[0] == NAMED["list_order"]]
+            return [*order, Divergence(NAMED["after_delete"], counted, str(len(collection)), str(total), target)]
+        if "limit" not in dict(step.params) and len(entries) != len(expected) and numbers[:1] == expected[:1]:
+            # The window starts right but is of another length than the default limit gives.
+            window = NAMED["list_defaults"]
+        descending = sorted(collection, reverse=True)[offset : offset + limit]
+        if numbers != expected and numbers == descending and len(numbers) == len(entries):
+            # The window of the collection ordered the other way: the order is what is wrong, not the window.
+            found.append(
+                (NAMED["list_order"], "the window of the collection in descending id order", str(expected), str(ids))
+            )
+        elif numbers != expected or len(numbers) != len(entries):
             found.append((window, f"the window offset={offset} limit={limit}", str(expected), str(ids)))
         if total != len(collection):
             found.append((NAMED["list_total"], "total", str(len(collection)), str(total)))

@@ -65,10 +65,10 @@ class _TotalZeroDuringWrites(FaultyStore):
 
     async def page(self, offset: int, limit: int) -> tuple[list[Item], int]:
         items, total = await super().page(offset, limit)
-        writes = self._writes
+        writes, dropped = self._writes, self._recounting > 0
         await asyncio.sleep(RECOUNT_SECONDS)  # the count query, after the page's
-        # The cached count was dropped while the list waited, or is being recounted: none to give.
-        return items, 0 if self._recounting or self._writes != writes else total
+        # The cached count was dropped before the list or while it waited, or is being recounted: none to give.
+        return items, 0 if dropped or self._recounting or self._writes != writes else total
 
     async def _recount(self) -> None:
         self._recounting += 1
